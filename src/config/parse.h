@@ -1,0 +1,55 @@
+// Internal to src/config: the section parsers and the cross-section checks, shared by loader.cc.
+// Thread rule: called by one thread during a load.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "config/schema.h"
+#include "config/yaml_reader.h"
+
+namespace sluice::config {
+
+// Positions kept for checks that span sections (validate.cc).
+struct ParseNotes {
+  std::string base_dir;                          // relative file paths resolve against it
+  std::map<std::string, Field> provider_fields;  // every provider entry, dropped ones included
+  struct Dropped {                               // an optional provider skipped for unset variables
+    Field field;
+    std::string variables;            // "OPENAI_API_KEY, OPENAI_ORG"
+    std::vector<std::string> models;  // models skipped with it
+  };
+  std::map<std::string, Dropped> dropped_providers;
+  std::map<std::string, Field> model_fields;  // kept models
+  std::map<std::string, Field> model_provider_fields;
+  std::map<std::string, Field> model_body_fields;  // models that set max_body_bytes
+  std::optional<Field> server_listen, admin_listen, server_max_body, models_section;
+  int model_entries = 0;   // entries under models:, kept or not
+  int models_dropped = 0;  // skipped with their optional provider
+};
+
+void ParseServer(Reader& r, const Field* field, ServerConfig& out, ParseNotes& notes);
+void ParseAdmin(Reader& r, const Field* field, AdminConfig& out, ParseNotes& notes);
+void ParseUpstream(Reader& r, const Field* field, UpstreamConfig& out, ParseNotes& notes);
+void ParseStreaming(Reader& r, const Field* field, StreamingConfig& out);
+void ParseLog(Reader& r, const Field* field, LogConfig& out);
+// A timeouts block whose unspecified keys keep the values already in `out`.
+void ParseUpstreamTimeouts(Reader& r, const Field& field, UpstreamTimeouts& out);
+
+// Providers need the final upstream.timeouts (a provider's partial timeouts inherit them).
+void ParseProviders(Reader& r, const Field* field, const UpstreamTimeouts& inherited,
+                    std::vector<ProviderConfig>& out, ParseNotes& notes);
+// Models resolve their provider against the parsed (and dropped) providers.
+void ParseModels(Reader& r, const Field* field, std::vector<ModelConfig>& out, ParseNotes& notes);
+
+// Checks across sections: listen conflicts, per-model limits, at least one model, unused providers.
+void ValidateCrossSection(Reader& r, const Config& config, const ParseNotes& notes);
+
+// A file the server will open: resolved against base_dir when relative, must be a readable regular
+// file. Returns false (with an error) otherwise.
+bool CheckReadableFile(Reader& r, const Field& field, const Scalar& value,
+                       const std::string& base_dir, std::string& resolved);
+
+}  // namespace sluice::config

@@ -1,0 +1,49 @@
+// What one proxied request did, and the exactly-once accounting at its end: metrics (requests, durations,
+// time to first token, tokens, the gateway's own overhead) and the access-log line.
+// Thread rule: one request, one worker.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "dialect/openai_response.h"
+#include "server/client_io.h"
+#include "server/runtime.h"
+#include "server/worker.h"
+#include "upstream/connection_pool.h"
+
+namespace sluice::server {
+
+struct RequestRecord {
+  upstream::Clock::time_point start;
+  std::string_view endpoint;              // "chat" | "embeddings"
+  const RuntimeModel* model = nullptr;    // null until resolved (unknown model)
+  int status = 0;                         // sent to the client; 499 = client went away
+  std::string_view error_code;            // stable code when the request failed
+  bool stream = false;
+  bool client_gone = false;
+  bool upstream_reused = false;
+  upstream::Clock::duration upstream_wait{};  // time awaiting the upstream (connect, head, body/events)
+  upstream::Clock::duration client_wait{};    // time blocked writing to the client
+  std::optional<upstream::Clock::duration> ttft;
+  dialect::TokenUsage usage;
+};
+
+// Records the request when it goes out of scope, whatever path the proxy took.
+class CompletionScope {
+ public:
+  CompletionScope(WorkerContext& worker, ClientIo& io, RequestRecord& record)
+      : worker_(worker), io_(io), record_(record) {
+    worker_.metrics.RequestStarted();
+  }
+  ~CompletionScope();
+  CompletionScope(const CompletionScope&) = delete;
+  CompletionScope& operator=(const CompletionScope&) = delete;
+
+ private:
+  WorkerContext& worker_;
+  ClientIo& io_;
+  RequestRecord& record_;
+};
+
+}  // namespace sluice::server

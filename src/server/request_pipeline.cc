@@ -1,0 +1,103 @@
+#include "server/request_pipeline.h"
+
+#include <array>
+
+#include "dialect/json_members.h"
+#include "dialect/openai_request.h"
+#include "server/openai_proxy.h"
+
+namespace sluice::server {
+namespace {
+
+std::string_view PathOf(std::string_view target) {
+  size_t q = target.find('?');
+  return q == std::string_view::npos ? target : target.substr(0, q);
+}
+
+// Note: GCC 12 miscompiles temporaries with destructors inside co_await expressions, so errors and strings
+// are always named variables before they are awaited on.
+net::awaitable<bool> MethodNotAllowed(WorkerContext& worker, ClientIo& io, std::string_view path, bool keep_alive) {
+  core::Error error{core::ErrorCode::kMethodNotAllowed, "Method not allowed for " + std::string(path) + "."};
+  co_return co_await SendLocalError(worker, io, error, keep_alive);
+}
+
+net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, std::string_view path,
+                                    bool keep_alive) {
+  if (path == "/v1/models") co_return co_await SendResponse(io, 200, "application/json", rt.models_list_body, keep_alive);
+  std::string_view id = path.substr(std::string_view("/v1/models/").size());
+  if (const RuntimeModel* m = rt.FindModel(id)) {
+    std::string body = "{\"id\":";
+    dialect::AppendJsonString(body, m->name);
+    body += ",\"object\":\"model\",\"created\":0,\"owned_by\":";
+    dialect::AppendJsonString(body, m->provider->config->name);
+    body += '}';
+    co_return co_await SendResponse(io, 200, "application/json", body, keep_alive);
+  }
+  core::Error error{core::ErrorCode::kModelNotFound,
+                    "The model '" + std::string(id) + "' does not exist or you do not have access to it.", 0, "model"};
+  co_return co_await SendLocalError(worker, io, error, keep_alive);
+}
+
+}  // namespace
+
+void AppendStatusLine(std::string& out, unsigned status, bool keep_alive) {
+  out += "HTTP/1.1 ";
+  out += std::to_string(status);
+  out += ' ';
+  out += http::obsolete_reason(static_cast<http::status>(status));
+  out += "\r\nServer: sluice\r\n";
+  if (!keep_alive) out += "Connection: close\r\n";
+}
+
+net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
+                                  bool keep_alive, std::string_view extra_headers) {
+  std::string head;
+  head.reserve(256);
+  AppendStatusLine(head, status, keep_alive);
+  head += "Content-Type: ";
+  head += content_type;
+  head += "\r\nContent-Length: ";
+  head += std::to_string(body.size());
+  head += "\r\n";
+  head += extra_headers;
+  head += "\r\n";
+  std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body.data(), body.size())};
+  bool ok = co_await io.Write(bufs);
+  co_return ok && keep_alive;
+}
+
+net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive) {
+  worker.metrics.RecordLocalReply(error.code);
+  std::string body = core::OpenAiErrorBody(error);
+  co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
+}
+
+net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+                                   bool keep_alive) {
+  std::string_view path = PathOf(request.target());
+  http::verb method = request.method();
+  if (path == "/v1/chat/completions" || path == "/chat/completions") {
+    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
+    co_return co_await ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kChatCompletions, keep_alive);
+  }
+  if (path == "/v1/embeddings" || path == "/embeddings") {
+    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
+    co_return co_await ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kEmbeddings, keep_alive);
+  }
+  if (path == "/v1/models" || path.starts_with("/v1/models/")) {
+    if (method != http::verb::get) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
+    co_return co_await ModelsEndpoint(worker, rt, io, path, keep_alive);
+  }
+  if (path == "/healthz") co_return co_await SendResponse(io, 200, "application/json", "{\"status\":\"ok\"}", keep_alive);
+  if (path == "/readyz") {
+    bool ready = worker.shared.ready.load(std::memory_order_relaxed) &&
+                 !worker.shared.draining.load(std::memory_order_relaxed);
+    co_return co_await SendResponse(io, ready ? 200 : 503, "application/json",
+                                    ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}", keep_alive);
+  }
+  core::Error error{core::ErrorCode::kNotFound,
+                    "Invalid URL (" + std::string(http::to_string(method)) + " " + std::string(path) + ")"};
+  co_return co_await SendLocalError(worker, io, error, keep_alive);
+}
+
+}  // namespace sluice::server

@@ -1,0 +1,172 @@
+#include "server/server.h"
+
+#include <signal.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <thread>
+#include <vector>
+
+#include "server/access_log.h"
+#include "server/admin_server.h"
+#include "server/http_session.h"
+#include "server/worker.h"
+
+namespace sluice::server {
+
+WorkerContext::WorkerContext(unsigned i, SharedState& s)
+    : index(i),
+      shared(s),
+      pool(ioc.get_executor(), *s.upstream_tls,
+           upstream::PoolSettings{s.runtime->config->upstream.max_idle_per_origin,
+                                  s.runtime->config->upstream.pool_idle_timeout}),
+      metrics(s.runtime->metrics->Shard(i)),
+      access_log(s.runtime->config->log.access_log) {}
+
+namespace {
+
+using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+tcp::acceptor MakeAcceptor(net::io_context& ioc, const tcp::endpoint& ep, bool reuse_port) {
+  tcp::acceptor a(ioc);
+  a.open(ep.protocol());
+  a.set_option(net::socket_base::reuse_address(true));
+  if (reuse_port) a.set_option(ReusePort(true));
+  a.bind(ep);
+  a.listen(4096);
+  return a;
+}
+
+tcp::endpoint Resolve(const config::Endpoint& e) {
+  return tcp::endpoint(net::ip::make_address(e.host), e.port);
+}
+
+std::string Format(const tcp::endpoint& ep) {
+  std::string host = ep.address().to_string();
+  if (ep.address().is_v6()) host = "[" + host + "]";
+  return host + ":" + std::to_string(ep.port());
+}
+
+// Keeps the per-worker access log flowing even when traffic is light.
+net::awaitable<void> FlushLoop(WorkerContext& worker) {
+  net::steady_timer timer(worker.ioc);
+  while (!worker.shared.draining.load(std::memory_order_relaxed)) {
+    timer.expires_after(std::chrono::milliseconds(250));
+    co_await timer.async_wait(kUseTuple);
+    worker.access_log.Flush();
+  }
+}
+
+void RaiseFileLimit() {
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+}  // namespace
+
+int Run(std::shared_ptr<const config::Config> config) {
+  RaiseFileLimit();
+  // Signals are taken synchronously by the main thread; workers never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  SharedState shared;
+  std::vector<std::unique_ptr<WorkerContext>> workers;
+  std::vector<tcp::acceptor> acceptors;
+  net::io_context admin_ioc{1};
+  std::optional<tcp::acceptor> admin_acceptor;
+  std::string http_addr, admin_addr;
+  unsigned n_workers = config->server.workers ? config->server.workers : std::max(1u, std::thread::hardware_concurrency());
+  try {
+    shared.runtime = BuildRuntime(config, n_workers);
+    shared.upstream_tls = std::make_unique<upstream::TlsContexts>(config->upstream.ca_file);
+    if (config->server.tls) {
+      shared.server_tls = std::make_unique<ssl::context>(ssl::context::tls_server);
+      shared.server_tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+      shared.server_tls->use_certificate_chain_file(config->server.tls->cert_file);
+      shared.server_tls->use_private_key_file(config->server.tls->key_file, ssl::context::pem);
+    }
+    for (unsigned i = 0; i < n_workers; ++i) workers.push_back(std::make_unique<WorkerContext>(i, shared));
+    // The first bind picks the port (possibly ephemeral); the others join it through SO_REUSEPORT.
+    tcp::endpoint ep = Resolve(config->server.listen);
+    for (unsigned i = 0; i < n_workers; ++i) {
+      acceptors.push_back(MakeAcceptor(workers[i]->ioc, ep, true));
+      if (i == 0) ep = acceptors[0].local_endpoint();
+    }
+    http_addr = Format(ep);
+    if (config->admin.enabled) {
+      admin_acceptor.emplace(MakeAcceptor(admin_ioc, Resolve(config->admin.listen), false));
+      admin_addr = Format(admin_acceptor->local_endpoint());
+    }
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sluice: start-up failed: %s\n", e.what());
+    return 1;
+  }
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 0; i < n_workers; ++i) {
+    WorkerContext& w = *workers[i];
+    net::co_spawn(w.ioc, AcceptLoop(w, acceptors[i]), net::detached);
+    net::co_spawn(w.ioc, FlushLoop(w), net::detached);
+    threads.emplace_back([&w] {
+      try {
+        w.ioc.run();
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "sluice: worker %u stopped: %s\n", w.index, e.what());
+      }
+      w.access_log.Flush();
+    });
+  }
+  std::thread admin_thread;
+  if (admin_acceptor) {
+    net::co_spawn(admin_ioc, AdminAcceptLoop(shared, *admin_acceptor), net::detached);
+    admin_thread = std::thread([&] { admin_ioc.run(); });
+  }
+  shared.ready = true;
+  {
+    std::string line = "{\"event\":\"listening\",\"http\":\"" + http_addr + "\",\"admin\":\"" + admin_addr +
+                       "\",\"workers\":" + std::to_string(n_workers) + "}\n";
+    std::fwrite(line.data(), 1, line.size(), stdout);
+    std::fflush(stdout);
+  }
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogEvent("info", "draining", sig == SIGTERM ? "SIGTERM received" : "SIGINT received");
+  shared.ready = false;
+  shared.draining = true;
+  for (unsigned i = 0; i < n_workers; ++i) {
+    WorkerContext& w = *workers[i];
+    tcp::acceptor& a = acceptors[i];
+    net::post(w.ioc, [&w, &a] {
+      boost::system::error_code ec;
+      a.close(ec);
+      for (SessionBase* s : w.sessions) s->OnDrain();
+    });
+  }
+  auto drain_deadline = std::chrono::steady_clock::now() + config->server.timeouts.drain;
+  while (shared.open_connections.load() > 0 && std::chrono::steady_clock::now() < drain_deadline) {
+    // A second signal cuts the drain short.
+    timespec ts{0, 20'000'000};
+    if (sigtimedwait(&signals, nullptr, &ts) > 0) break;
+  }
+  unsigned left = shared.open_connections.load();
+  for (auto& w : workers) w->ioc.stop();
+  for (auto& t : threads) t.join();
+  admin_ioc.stop();
+  if (admin_thread.joinable()) admin_thread.join();
+  LogEvent(left ? "warn" : "info", "stopped",
+           left ? "drain deadline reached with connections still open" : "drained", "open_connections",
+           std::to_string(left));
+  return 0;
+}
+
+}  // namespace sluice::server

@@ -1,0 +1,50 @@
+// A worker: one thread, one io_context, its own SO_REUSEPORT listener, upstream pools and metrics shard.
+// Shared-nothing: nothing here is touched by another worker; the admin thread only reads atomics.
+// Thread rule: everything in WorkerContext belongs to the worker's thread, except `shared`.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <unordered_set>
+
+#include "server/runtime.h"
+#include "server/access_log.h"
+#include "telemetry/metrics_registry.h"
+#include "upstream/asio.h"
+#include "upstream/connection_pool.h"
+
+namespace sluice::server {
+
+class SessionBase;
+
+// Process-wide state shared by the workers and the admin thread. Only atomics and immutable pointers.
+struct SharedState {
+  std::shared_ptr<const Runtime> runtime;
+  std::unique_ptr<upstream::TlsContexts> upstream_tls;
+  std::unique_ptr<ssl::context> server_tls;  // null when TLS termination is off
+  std::atomic<bool> draining{false};
+  std::atomic<bool> ready{false};
+  std::atomic<uint32_t> open_connections{0};
+};
+
+struct WorkerContext {
+  WorkerContext(unsigned index, SharedState& shared);
+  unsigned index;
+  SharedState& shared;
+  net::io_context ioc{1};
+  upstream::ConnectionPool pool;
+  telemetry::WorkerMetrics& metrics;
+  AccessLog access_log;
+  std::unordered_set<SessionBase*> sessions;
+  const Runtime& runtime() const { return *shared.runtime; }
+};
+
+// Each session registers itself so that a drain can close idle keep-alive connections at once.
+class SessionBase {
+ public:
+  virtual ~SessionBase() = default;
+  virtual void OnDrain() = 0;
+};
+
+}  // namespace sluice::server

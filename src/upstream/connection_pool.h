@@ -1,0 +1,75 @@
+// Per-worker keep-alive connection pools to upstream origins (plain TCP or TLS with verification and SNI).
+// Thread rule: one pool per worker io_context; never touched from another thread.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/result.h"
+#include "upstream/asio.h"
+#include "upstream/origin.h"
+
+namespace sluice::upstream {
+
+using Clock = std::chrono::steady_clock;
+
+struct Connection {
+  explicit Connection(const net::any_io_executor& ex) : executor(ex) {}
+  net::any_io_executor executor;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+  Clock::time_point idle_since{};
+  std::string origin_key;
+  bool reused = false;
+
+  beast::tcp_stream& Tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+};
+using ConnectionPtr = std::unique_ptr<Connection>;
+
+// TLS client contexts shared by all workers (SSL_CTX is safe to share once configured).
+struct TlsContexts {
+  // Verifying context (system CA store plus an optional extra CA file) and a non-verifying one for
+  // providers that opt out. Throws at start-up if the CA file cannot be loaded.
+  explicit TlsContexts(const std::string& extra_ca_file);
+  ssl::context verify{ssl::context::tls_client};
+  ssl::context no_verify{ssl::context::tls_client};
+};
+
+struct PoolSettings {
+  uint32_t max_idle_per_origin = 64;
+  std::chrono::milliseconds idle_timeout{60'000};
+};
+
+struct PoolStats {
+  uint64_t created = 0;
+  uint64_t reused = 0;
+};
+
+class ConnectionPool {
+ public:
+  ConnectionPool(net::any_io_executor executor, const TlsContexts& tls, PoolSettings settings);
+
+  // A connected (and handshaken) connection to `origin`: a pooled idle one when alive, else a new one.
+  net::awaitable<core::Result<ConnectionPtr>> Acquire(const Origin& origin, bool tls_verify,
+                                                      Clock::time_point connect_deadline);
+  // Returns a connection whose last response was read completely and allows keep-alive.
+  void Release(ConnectionPtr connection);
+  const PoolStats& stats() const { return stats_; }
+  size_t IdleCount() const;
+
+ private:
+  net::awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
+                                                      Clock::time_point deadline);
+  net::any_io_executor executor_;
+  const TlsContexts& tls_;
+  PoolSettings settings_;
+  std::unordered_map<std::string, std::vector<ConnectionPtr>> idle_;
+  PoolStats stats_;
+};
+
+}  // namespace sluice::upstream

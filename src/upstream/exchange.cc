@@ -1,0 +1,178 @@
+#include "upstream/exchange.h"
+
+#include <array>
+
+namespace sluice::upstream {
+
+using core::Error;
+using core::ErrorCode;
+
+Exchange::Exchange(ConnectionPool& pool, const Origin& origin, bool tls_verify)
+    : pool_(pool), origin_(origin), tls_verify_(tls_verify) {}
+
+Exchange::~Exchange() { Finish(); }
+
+void Exchange::Finish() {
+  if (!conn_) return;
+  bool keep = !cancelled_ && body_done_ && parser_ && parser_->is_done() && parser_->keep_alive();
+  if (keep) pool_.Release(std::move(conn_));
+  conn_.reset();
+}
+
+void Exchange::Cancel() {
+  cancelled_ = true;
+  if (conn_) {
+    boost::system::error_code ignored;
+    conn_->Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    conn_->Tcp().cancel();
+  }
+}
+
+std::string_view Exchange::Header(std::string_view name) const {
+  auto it = parser_->get().find(name);
+  if (it == parser_->get().end()) return {};
+  return it->value();
+}
+
+Error Exchange::MapError(const boost::system::error_code& ec, std::string_view phase) const {
+  if (ec == beast::error::timeout)
+    return Error{ErrorCode::kUpstreamTimeout, "upstream " + origin_.host_header + " timed out " + std::string(phase)};
+  if (cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (ec.category() == net::error::get_ssl_category() || ec == net::ssl::error::stream_truncated)
+    return Error{ErrorCode::kUpstreamTlsFailed, "TLS error with upstream " + origin_.host_header + " " +
+                                                    std::string(phase) + ": " + ec.message()};
+  if (ec.category() == boost::system::error_code(http::error::bad_version).category())
+    return Error{ErrorCode::kUpstreamProtocolError,
+                 "upstream " + origin_.host_header + " sent invalid HTTP " + std::string(phase) + ": " + ec.message()};
+  return Error{ErrorCode::kUpstreamConnectFailed,
+               "connection to upstream " + origin_.host_header + " failed " + std::string(phase) + ": " + ec.message()};
+}
+
+net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, const Deadlines& deadlines) {
+  head_.clear();
+  head_ += http::to_string(request.method);
+  head_ += ' ';
+  head_ += origin_.path_prefix;
+  head_ += request.target;
+  head_ += " HTTP/1.1\r\nHost: ";
+  head_ += origin_.host_header;
+  head_ += "\r\n";
+  for (const auto& [k, v] : request.headers) {
+    head_ += k;
+    head_ += ": ";
+    head_ += v;
+    head_ += "\r\n";
+  }
+  head_ += "Content-Length: ";
+  head_ += std::to_string(request.body.size());
+  head_ += "\r\n\r\n";
+
+  bool retry = false;
+  auto first = co_await SendOnce(request, deadlines, &retry);
+  if (first.ok() || !retry || cancelled_) co_return first;
+  co_return co_await SendOnce(request, deadlines, nullptr);
+}
+
+net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
+                                                      bool* retry_on_fresh) {
+  auto connect_deadline = std::min(Clock::now() + deadlines.connect, deadlines.total);
+  auto acquired = co_await pool_.Acquire(origin_, tls_verify_, connect_deadline);
+  if (!acquired.ok()) co_return acquired.error();
+  conn_ = std::move(acquired).value();
+  reused_ = conn_->reused;
+  if (cancelled_) {
+    Cancel();
+    co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  }
+  parser_.emplace();
+  parser_->body_limit(boost::none);
+  parser_->header_limit(64 * 1024);
+
+  auto& lowest = conn_->Tcp();
+  lowest.expires_at(std::min(Clock::now() + deadlines.first_byte, deadlines.total));
+  std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(request.body)};
+  boost::system::error_code ec;
+  size_t n = 0;
+  if (conn_->secure) {
+    std::tie(ec, n) = co_await net::async_write(*conn_->secure, bufs, kUseTuple);
+  } else {
+    std::tie(ec, n) = co_await net::async_write(*conn_->plain, bufs, kUseTuple);
+  }
+  bool stale = reused_ && retry_on_fresh;
+  if (ec) {
+    if (stale && !cancelled_ && ec != beast::error::timeout) *retry_on_fresh = true;
+    conn_.reset();
+    co_return MapError(ec, "while sending the request");
+  }
+  if (conn_->secure) {
+    std::tie(ec, n) = co_await http::async_read_header(*conn_->secure, conn_->buffer, *parser_, kUseTuple);
+  } else {
+    std::tie(ec, n) = co_await http::async_read_header(*conn_->plain, conn_->buffer, *parser_, kUseTuple);
+  }
+  if (ec) {
+    bool nothing_received = conn_ && conn_->buffer.size() == 0;
+    if (stale && nothing_received && !cancelled_ &&
+        (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::eof))
+      *retry_on_fresh = true;
+    conn_.reset();
+    co_return MapError(ec, "before the response headers");
+  }
+  co_return true;
+}
+
+net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline) {
+  if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (parser_->is_done()) {
+    body_done_ = true;
+    co_return size_t{0};
+  }
+  conn_->Tcp().expires_at(deadline);
+  for (;;) {
+    auto& body = parser_->get().body();
+    body.data = buf;
+    body.size = cap;
+    boost::system::error_code ec;
+    size_t n = 0;
+    if (conn_->secure) {
+      std::tie(ec, n) = co_await http::async_read_some(*conn_->secure, conn_->buffer, *parser_, kUseTuple);
+    } else {
+      std::tie(ec, n) = co_await http::async_read_some(*conn_->plain, conn_->buffer, *parser_, kUseTuple);
+    }
+    if (ec == http::error::need_buffer) ec = {};
+    size_t got = cap - parser_->get().body().size;
+    if (ec) {
+      if (ec == http::error::partial_message || ec == http::error::end_of_stream)
+        co_return Error{ErrorCode::kUpstreamProtocolError,
+                        "upstream " + origin_.host_header + " closed the connection mid-response"};
+      co_return MapError(ec, "while reading the response body");
+    }
+    if (parser_->is_done()) {
+      body_done_ = true;
+      conn_->Tcp().expires_never();
+      if (got == 0) co_return size_t{0};
+      co_return got;
+    }
+    if (got > 0) co_return got;
+  }
+}
+
+net::awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {
+  std::string out;
+  if (auto cl = parser_->content_length()) {
+    if (*cl > limit)
+      co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
+    out.reserve(*cl);
+  }
+  std::array<char, 16384> buf;
+  for (;;) {
+    auto r = co_await ReadSome(buf.data(), buf.size(), deadline);
+    if (!r.ok()) co_return r.error();
+    if (r.value() == 0) break;
+    if (out.size() + r.value() > limit)
+      co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
+    out.append(buf.data(), r.value());
+  }
+  co_return out;
+}
+
+}  // namespace sluice::upstream

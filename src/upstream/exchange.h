@@ -1,0 +1,78 @@
+// One HTTP request/response with an upstream over a pooled connection: send, read the head, then read the
+// body incrementally (streams) or whole (bounded). Each phase has its named deadline; failures become
+// stable error codes (upstream_connect_failed, upstream_dns_failed, upstream_tls_failed, upstream_timeout,
+// upstream_protocol_error).
+// Thread rule: owned by one request coroutine on one worker. Cancel() may be called by a sibling
+// coroutine on the same worker (the client-disconnect watcher).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "upstream/asio.h"
+#include "upstream/connection_pool.h"
+
+namespace sluice::upstream {
+
+struct Deadlines {
+  std::chrono::milliseconds connect{5000};
+  std::chrono::milliseconds first_byte{60000};
+  std::chrono::milliseconds idle{30000};
+  Clock::time_point total;  // absolute end of the whole exchange
+};
+
+struct OutgoingRequest {
+  http::verb method = http::verb::post;
+  std::string target;                                         // path + query
+  std::vector<std::pair<std::string_view, std::string_view>> headers;  // besides Host and Content-Length
+  std::string_view body;
+};
+
+class Exchange {
+ public:
+  Exchange(ConnectionPool& pool, const Origin& origin, bool tls_verify);
+  ~Exchange();
+  Exchange(const Exchange&) = delete;
+  Exchange& operator=(const Exchange&) = delete;
+
+  // Connects (or reuses), writes the request and reads the response head. A reused connection that the
+  // peer closed before answering is replaced once by a fresh one.
+  net::awaitable<core::Result<bool>> Send(const OutgoingRequest& request, const Deadlines& deadlines);
+
+  unsigned Status() const { return parser_->get().result_int(); }
+  std::string_view Header(std::string_view name) const;
+  const http::fields& Headers() const { return parser_->get().base(); }
+  bool reused_connection() const { return reused_; }
+
+  // Reads the next piece of body into [buf, buf+cap). Returns 0 at the end of the body.
+  net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline);
+  // Reads the rest of the body, at most `limit` bytes.
+  net::awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
+
+  // Closes the upstream connection at once (client went away, deadline hit); pending reads fail.
+  void Cancel();
+  bool cancelled() const { return cancelled_; }
+
+ private:
+  net::awaitable<core::Result<bool>> SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
+                                              bool* retry_on_fresh);
+  core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
+  void Finish();
+
+  ConnectionPool& pool_;
+  const Origin& origin_;
+  bool tls_verify_;
+  ConnectionPtr conn_;
+  std::optional<http::response_parser<http::buffer_body>> parser_;
+  std::string head_;
+  bool reused_ = false;
+  bool cancelled_ = false;
+  bool body_done_ = false;
+};
+
+}  // namespace sluice::upstream

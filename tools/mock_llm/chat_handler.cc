@@ -1,0 +1,203 @@
+// POST /v1/chat/completions: decode, pick the Behaviour, then answer with a body or a paced SSE stream
+// (delay, time to first token, tokens/s, injected errors, aborts, hangs), counting client hang-ups.
+// Thread rule: one coroutine per connection on its io_context thread.
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/serializer.hpp>
+#include <boost/beast/http/write.hpp>
+#include <ctime>
+
+#include "mock_llm/behaviour.h"
+#include "mock_llm/http_io.h"
+#include "mock_llm/openai_reader.h"
+#include "mock_llm/openai_writer.h"
+
+namespace sluice::mock_llm {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto kAwait = asio::as_tuple(asio::use_awaitable);
+
+HeaderList MockHeaders(const Request& req) {
+  HeaderList out;
+  for (const auto& f : req) {
+    std::string_view name = f.name_string();
+    if (name.size() > 7 && (name[0] == 'x' || name[0] == 'X') && (name[1] == '-') &&
+        (name[2] == 'm' || name[2] == 'M')) {
+      out.emplace_back(name, f.value());
+    }
+  }
+  return out;
+}
+
+Clock::duration GenerationTime(uint64_t tokens, uint32_t tps) {
+  if (tps == 0) return Clock::duration::zero();
+  return std::chrono::microseconds(tokens * 1000000 / tps);
+}
+
+// Writes one HTTP chunk; false when the client is gone.
+asio::awaitable<bool> WriteChunk(Connection& conn, std::string_view data) {
+  auto [ec, n] = co_await asio::async_write(conn.socket, http::make_chunk(asio::buffer(data)), kAwait);
+  co_return !ec;
+}
+
+asio::awaitable<bool> WriteLastChunk(Connection& conn) {
+  auto [ec, n] = co_await asio::async_write(conn.socket, http::make_chunk_last(), kAwait);
+  co_return !ec;
+}
+
+asio::awaitable<bool> WriteStreamHeaders(Connection& conn, const Request& req, std::string_view request_id) {
+  http::response<http::empty_body> res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::cache_control, "no-cache");
+  res.set("x-request-id", request_id);
+  res.keep_alive(req.keep_alive());
+  res.chunked(true);
+  http::response_serializer<http::empty_body> sr{res};
+  auto [ec, n] = co_await http::async_write_header(conn.socket, sr, kAwait);
+  co_return !ec;
+}
+
+// Streams the events with the Behaviour's pacing and failures. Returns whether to keep the connection.
+asio::awaitable<bool> RunStream(Connection& conn, const Request& req, const Behaviour& b,
+                                const StreamRenderer& stream, std::string_view request_id) {
+  Stats& stats = conn.state.stats;
+  auto cancelled = [&]() {
+    stats.streams_cancelled.fetch_add(1, std::memory_order_relaxed);
+    stats.client_disconnects.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  };
+  // Every co_await here is a plain statement: GCC 12 miscompiles co_await inside && / || conditions.
+  bool written = co_await WriteStreamHeaders(conn, req, request_id);
+  if (!written) co_return cancelled();
+  if (b.hang == Hang::kBody) {
+    co_await WaitForPeerClose(conn);
+    co_return cancelled();
+  }
+  WaitResult waited = co_await WaitOrPeerClosed(conn, std::chrono::milliseconds(b.ttft_ms));
+  if (waited == WaitResult::kPeerClosed) co_return cancelled();
+  Clock::time_point next_generated{};  // when the next generated event is due (tps pacing)
+  bool generated_before = false;
+  for (size_t i = 0; i < stream.EventCount(); ++i) {
+    if (b.error_after_chunks && i == *b.error_after_chunks) {
+      stats.streams_error_injected.fetch_add(1, std::memory_order_relaxed);
+      std::string err = stream.RenderError("mock: injected error after " + std::to_string(i) + " chunks");
+      written = co_await WriteChunk(conn, err);
+      if (written) written = co_await WriteLastChunk(conn);
+      if (!written) co_return cancelled();
+      co_return req.keep_alive();
+    }
+    if (b.abort_after_chunks && i == *b.abort_after_chunks) {
+      stats.streams_aborted.fetch_add(1, std::memory_order_relaxed);
+      boost::system::error_code ignored;
+      conn.socket.shutdown(tcp::socket::shutdown_both, ignored);
+      co_return false;
+    }
+    StreamEvent event = stream.Render(i);
+    if (event.tokens > 0) {
+      if (generated_before && b.tps > 0) {
+        waited = co_await WaitOrPeerClosed(conn, next_generated - Clock::now());
+        if (waited == WaitResult::kPeerClosed) co_return cancelled();
+      } else {
+        next_generated = Clock::now();
+      }
+      generated_before = true;
+      next_generated += GenerationTime(event.tokens, b.tps);
+    }
+    written = co_await WriteChunk(conn, event.bytes);
+    if (!written) co_return cancelled();
+  }
+  written = co_await WriteLastChunk(conn);
+  if (!written) co_return cancelled();
+  stats.streams_completed.fetch_add(1, std::memory_order_relaxed);
+  co_return req.keep_alive();
+}
+
+asio::awaitable<bool> BadRequest(Connection& conn, const Request& req, const RequestError& e) {
+  conn.state.stats.bad_requests.fetch_add(1, std::memory_order_relaxed);
+  co_return co_await WriteJson(conn, req, http::status::bad_request,
+                               RenderError(e.message, "invalid_request_error", e.param, e.code));
+}
+
+}  // namespace
+
+asio::awaitable<bool> HandleChatCompletions(Connection& conn, const Request& req) {
+  Stats& stats = conn.state.stats;
+  stats.chat_requests.fetch_add(1, std::memory_order_relaxed);
+  Decoded<ChatCall> decoded = DecodeChatRequest(req.body());
+  if (!decoded.value) co_return co_await BadRequest(conn, req, decoded.error);
+  const ChatCall& call = *decoded.value;
+  core::Result<Behaviour> parsed = ParseBehaviour(call.model, MockHeaders(req));
+  if (!parsed) {
+    // A named value, not a braced temporary: GCC 12 mis-destroys aggregate temporaries inside co_await.
+    RequestError error{parsed.error().message, "", "mock_invalid_header"};
+    co_return co_await BadRequest(conn, req, error);
+  }
+  const Behaviour& b = *parsed;
+
+  const uint64_t id = NextId(conn.state);
+  const std::string request_id = "req_mock_" + std::to_string(id);
+  std::optional<ActiveGuard> active;
+  if (call.stream) {
+    active.emplace(stats.active_streams);
+    stats.streams_started.fetch_add(1, std::memory_order_relaxed);
+  }
+  auto gone = [&]() {
+    stats.client_disconnects.fetch_add(1, std::memory_order_relaxed);
+    if (call.stream) stats.streams_cancelled.fetch_add(1, std::memory_order_relaxed);
+    return false;
+  };
+
+  // co_await only as a plain statement: GCC 12 miscompiles co_await inside && / || conditions.
+  WaitResult waited = co_await WaitOrPeerClosed(conn, std::chrono::milliseconds(b.delay_ms));
+  if (waited == WaitResult::kPeerClosed) co_return gone();
+  if (b.hang == Hang::kHeaders) {
+    co_await WaitForPeerClose(conn);
+    co_return gone();
+  }
+  if (b.error_status != 0) {
+    stats.errors_injected.fetch_add(1, std::memory_order_relaxed);
+    http::response<http::string_body> res{static_cast<http::status>(b.error_status), req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.set("x-request-id", request_id);
+    if (b.retry_after_s) res.set(http::field::retry_after, std::to_string(*b.retry_after_s));
+    res.keep_alive(req.keep_alive());
+    res.body() = RenderStatusError(b.error_status, "mock: injected error status " +
+                                                       std::to_string(b.error_status));
+    if (call.stream) active.reset();
+    bool ok = co_await WriteResponse(conn, res);
+    co_return ok && req.keep_alive();
+  }
+
+  Script script = BuildScript(call, b);
+  ResponseMeta meta{"chatcmpl-mock-" + std::to_string(id), static_cast<int64_t>(std::time(nullptr))};
+  if (call.stream) {
+    auto stream = MakeOpenAiStream(call, std::move(script), std::move(meta));
+    co_return co_await RunStream(conn, req, b, *stream, request_id);
+  }
+
+  if (b.hang == Hang::kBody) {  // headers promise a chunked body that never comes
+    http::response<http::empty_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "application/json");
+    res.chunked(true);
+    http::response_serializer<http::empty_body> sr{res};
+    auto [ec, n] = co_await http::async_write_header(conn.socket, sr, kAwait);
+    if (!ec) co_await WaitForPeerClose(conn);
+    co_return gone();
+  }
+  auto latency = std::chrono::milliseconds(b.ttft_ms) +
+                 GenerationTime(script.usage.completion_tokens - script.usage.reasoning_tokens, b.tps);
+  waited = co_await WaitOrPeerClosed(conn, latency);
+  if (waited == WaitResult::kPeerClosed) co_return gone();
+  std::string body = b.response_bytes && b.tool_calls == 0
+                         ? RenderSizedChatCompletion(call, script, meta, *b.response_bytes)
+                         : RenderChatCompletion(call, script, meta);
+  co_return co_await WriteJson(conn, req, http::status::ok, std::move(body), request_id);
+}
+
+}  // namespace sluice::mock_llm

@@ -1,0 +1,138 @@
+// BuildScript: the deterministic answer (content, tool calls, usage) for a chat call and a Behaviour.
+// Thread rule: pure functions.
+#include "mock_llm/script.h"
+
+#include <algorithm>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace sluice::mock_llm {
+namespace {
+
+std::vector<std::string_view> SplitWords(std::string_view text) {
+  std::vector<std::string_view> out;
+  out.reserve(text.size() / 4 + 1);
+  size_t i = 0;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (i < text.size()) {
+    while (i < text.size() && space(text[i])) ++i;
+    size_t start = i;
+    while (i < text.size() && !space(text[i])) ++i;
+    if (i > start) out.push_back(text.substr(start, i - start));
+  }
+  return out;
+}
+
+// The UTF-8-safe prefix of at most `max` bytes.
+std::string_view Utf8Prefix(std::string_view s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
+}  // namespace
+
+uint64_t EstimateTextTokens(size_t text_bytes) { return (text_bytes + 3) / 4; }
+
+std::string Script::Content() const {
+  std::string out;
+  for (const auto& c : content_chunks) out += c;
+  return out;
+}
+
+std::vector<std::string> SplitUtf8(std::string_view text, size_t piece_bytes) {
+  std::vector<std::string> out;
+  piece_bytes = std::max<size_t>(piece_bytes, 4);
+  while (!text.empty()) {
+    std::string_view piece = Utf8Prefix(text, piece_bytes);
+    if (piece.empty()) piece = text.substr(0, std::min(text.size(), piece_bytes));  // invalid UTF-8
+    out.emplace_back(piece);
+    text.remove_prefix(piece.size());
+  }
+  return out;
+}
+
+std::string Filler(size_t bytes) {
+  static constexpr std::string_view kPattern = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
+  std::string out;
+  out.reserve(bytes);
+  while (out.size() < bytes) out.append(kPattern.substr(0, std::min(kPattern.size(), bytes - out.size())));
+  return out;
+}
+
+Script BuildScript(const ChatCall& call, const Behaviour& b) {
+  Script s;
+  const uint32_t tpc = std::max<uint32_t>(1, b.tokens_per_chunk);
+  uint64_t completion = 0;
+
+  if (b.tool_calls > 0) {
+    s.finish_reason = "tool_calls";
+    for (uint32_t k = 0; k < b.tool_calls; ++k) {
+      ToolCallScript t;
+      t.id = "call_mock_" + std::to_string(k);
+      t.name = call.tool_names.empty() ? "mock_tool_" + std::to_string(k)
+                                       : call.tool_names[k % call.tool_names.size()];
+      boost::json::object args;
+      args["index"] = k;
+      args["text"] = Utf8Prefix(call.last_user_text, 32);
+      t.arguments = boost::json::serialize(args);
+      t.fragments = SplitUtf8(t.arguments, kToolArgFragmentBytes);
+      completion += 1 + t.fragments.size();  // one for the name, one per streamed argument fragment
+      s.tool_calls.push_back(std::move(t));
+    }
+  } else if (b.response_bytes) {
+    // A body of a chosen size: filler text spread over the chunks, ~4 bytes a token.
+    uint32_t chunks = b.chunks.value_or(kDefaultChunks);
+    if (chunks == 0) chunks = 1;
+    std::string text = Filler(*b.response_bytes);
+    size_t per = (text.size() + chunks - 1) / chunks;
+    for (uint32_t i = 0; i < chunks; ++i) {
+      size_t from = std::min(text.size(), size_t{i} * per);
+      size_t len = std::min(per, text.size() - from);
+      s.content_chunks.push_back(text.substr(from, len));
+      s.chunk_tokens.push_back(static_cast<uint32_t>(std::max<uint64_t>(1, EstimateTextTokens(len))));
+      completion += s.chunk_tokens.back();
+    }
+  } else {
+    std::vector<std::string_view> words;
+    if (b.content == ContentMode::kEcho) words = SplitWords(call.last_user_text);
+    uint64_t tokens = 0;
+    if (b.chunks) {
+      tokens = uint64_t{*b.chunks} * tpc;
+    } else if (!words.empty()) {
+      tokens = std::min<uint64_t>(words.size(), kMaxEchoWords);
+    } else {
+      tokens = uint64_t{kDefaultChunks} * tpc;
+    }
+    const size_t chunk_count = static_cast<size_t>((tokens + tpc - 1) / tpc);
+    s.content_chunks.reserve(chunk_count);
+    s.chunk_tokens.reserve(chunk_count);
+    std::string chunk;
+    uint32_t in_chunk = 0;
+    for (uint64_t i = 0; i < tokens; ++i) {
+      if (i > 0) chunk += ' ';
+      if (words.empty()) {
+        chunk += "token";
+        chunk += std::to_string(i);
+      } else {
+        chunk += words[i % words.size()];
+      }
+      if (++in_chunk == tpc || i + 1 == tokens) {
+        s.content_chunks.push_back(std::move(chunk));
+        s.chunk_tokens.push_back(in_chunk);
+        chunk.clear();
+        in_chunk = 0;
+      }
+    }
+    completion = tokens;
+  }
+
+  s.usage.prompt_tokens = b.prompt_tokens.value_or(call.prompt_tokens_estimate);
+  s.usage.cached_tokens = std::min(b.cached_tokens, s.usage.prompt_tokens);
+  s.usage.reasoning_tokens = b.reasoning_tokens;
+  s.usage.completion_tokens = completion + b.reasoning_tokens;
+  return s;
+}
+
+}  // namespace sluice::mock_llm
