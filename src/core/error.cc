@@ -57,6 +57,30 @@ std::string OpenAiErrorBody(std::string_view message, std::string_view type, std
   return boost::json::serialize(root);
 }
 
+std::string_view AnthropicTypeForStatus(int status) {
+  switch (status) {
+    case 400: case 409: case 415: case 422: case 431: return "invalid_request_error";
+    case 401: return "authentication_error";
+    case 403: return "permission_error";
+    case 404: return "not_found_error";
+    case 408: return "timeout_error";
+    case 413: return "request_too_large";
+    case 429: return "rate_limit_error";
+    case 503: case 529: return "overloaded_error";
+    default: return status >= 500 ? "api_error" : "invalid_request_error";
+  }
+}
+
+std::string AnthropicErrorBody(const Error& error) {
+  boost::json::object err;
+  err["type"] = AnthropicTypeForStatus(error.Status());
+  err["message"] = error.message;
+  boost::json::object root;
+  root["type"] = "error";
+  root["error"] = std::move(err);
+  return boost::json::serialize(root);
+}
+
 std::string OpenAiErrorBody(const Error& error) {
   std::string_view type = error.code == ErrorCode::kUpstreamError ? OpenAiTypeForStatus(error.Status())
                                                                    : Describe(error.code).openai_type;

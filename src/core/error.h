@@ -58,6 +58,12 @@ std::string OpenAiErrorBody(const Error& error);
 std::string OpenAiErrorBody(std::string_view message, std::string_view type, std::string_view code,
                             std::string_view param = {});
 
+// Renders {"type":"error","error":{"type","message"}} as Anthropic's Messages API does.
+std::string AnthropicErrorBody(const Error& error);
+// Anthropic error type for an HTTP status (invalid_request_error, authentication_error, not_found_error,
+// rate_limit_error, api_error, overloaded_error, ...).
+std::string_view AnthropicTypeForStatus(int status);
+
 // OpenAI error type for an HTTP status, as the OpenAI API uses it (SDKs classify by status).
 std::string_view OpenAiTypeForStatus(int status);
 

@@ -5,6 +5,7 @@
 #include "dialect/json_members.h"
 #include "dialect/openai_request.h"
 #include "server/openai_proxy.h"
+#include "tokenizer/count_api.h"
 
 namespace sluice::server {
 namespace {
@@ -36,6 +37,21 @@ net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, Cl
   core::Error error{core::ErrorCode::kModelNotFound,
                     "The model '" + std::string(id) + "' does not exist or you do not have access to it.", 0, "model"};
   co_return co_await SendLocalError(worker, io, error, keep_alive);
+}
+
+// Anthropic's POST /v1/messages/count_tokens, answered locally by the tokenizer: exact for models with a
+// public tokenizer, a documented per-family estimate otherwise (marked in x-sluice-token-count).
+net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+                                         bool keep_alive) {
+  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models);
+  if (!reply.ok()) {
+    worker.metrics.RecordLocalReply(reply.error().code);
+    std::string body = core::AnthropicErrorBody(reply.error());
+    co_return co_await SendResponse(io, static_cast<unsigned>(reply.error().Status()), "application/json", body,
+                                    keep_alive);
+  }
+  std::string_view kind = reply->count.exact ? "x-sluice-token-count: exact\r\n" : "x-sluice-token-count: estimate\r\n";
+  co_return co_await SendResponse(io, 200, "application/json", reply->body, keep_alive, kind);
 }
 
 }  // namespace
@@ -83,6 +99,10 @@ net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, Cli
   if (path == "/v1/embeddings" || path == "/embeddings") {
     if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
     co_return co_await ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kEmbeddings, keep_alive);
+  }
+  if (path == "/v1/messages/count_tokens") {
+    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
+    co_return co_await CountTokensEndpoint(worker, rt, io, request, keep_alive);
   }
   if (path == "/v1/models" || path.starts_with("/v1/models/")) {
     if (method != http::verb::get) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);

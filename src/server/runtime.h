@@ -11,6 +11,7 @@
 
 #include "config/schema.h"
 #include "telemetry/metrics_registry.h"
+#include "tokenizer/model_table.h"
 #include "upstream/exchange.h"
 #include "upstream/origin.h"
 
@@ -43,6 +44,8 @@ struct Runtime {
   std::string models_list_body;  // GET /v1/models, OpenAI shape
   // Metric series for this snapshot, one shard per worker (written by that worker only).
   std::shared_ptr<telemetry::MetricsRegistry> metrics;
+  // Which tokenizer (exact) or estimator each model uses, for local token counting.
+  tokenizer::ModelTable token_models = tokenizer::ModelTable::Default();
 
   const RuntimeModel* FindModel(std::string_view name) const;
 };

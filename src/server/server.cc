@@ -11,6 +11,7 @@
 #include "server/admin_server.h"
 #include "server/http_session.h"
 #include "server/worker.h"
+#include "tokenizer/registry.h"
 
 namespace sluice::server {
 
@@ -109,6 +110,13 @@ int Run(std::shared_ptr<const config::Config> config) {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sluice: start-up failed: %s\n", e.what());
     return 1;
+  }
+
+  // Load the vocabularies before serving so that no request pays for it; without them the gateway still
+  // serves, and token counting answers with a clear error.
+  for (auto id : {tokenizer::EncodingId::kO200kBase, tokenizer::EncodingId::kCl100kBase}) {
+    auto enc = tokenizer::GetEncoding(id);
+    if (!enc.ok()) LogEvent("warn", "tokenizer_unavailable", enc.error().message);
   }
 
   std::vector<std::thread> threads;

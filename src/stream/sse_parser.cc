@@ -1,6 +1,6 @@
-// SseParser implementation: one scan per line (memchr for LF, a cached position for CR), field handling per
-// WHATWG, and the carry buffer for events split across chunks. See sse_parser.h for the contract.
-// Thread rule: one parser per stream, one thread.
+// SseParser implementation: one scan per line (memchr for LF, a cached position for CR), field
+// handling per WHATWG, and the carry buffer for events split across chunks. See sse_parser.h for
+// the contract. Thread rule: one parser per stream, one thread.
 #include "stream/sse_parser.h"
 
 #include <algorithm>
@@ -37,7 +37,8 @@ void SseParser::Feed(std::string_view chunk) {
   next_cr_ = chunk_.find('\r');
 }
 
-// A BOM may itself be split across the first chunks; bytes that turn out not to be one are parsed normally.
+// A BOM may itself be split across the first chunks; bytes that turn out not to be one are parsed
+// normally.
 void SseParser::SkipBom() {
   std::string_view s = chunk_;
   if (!bom_prefix_.empty()) {
@@ -119,7 +120,8 @@ SseKind SseParser::Next(SseItem& item) {
       }
     }
     const void* lf_ptr = std::memchr(chunk_.data() + pos_, '\n', size - pos_);
-    size_t lf = lf_ptr ? static_cast<size_t>(static_cast<const char*>(lf_ptr) - chunk_.data()) : kNpos;
+    size_t lf =
+        lf_ptr ? static_cast<size_t>(static_cast<const char*>(lf_ptr) - chunk_.data()) : kNpos;
     if (next_cr_ != kNpos && next_cr_ < pos_) next_cr_ = chunk_.find('\r', pos_);
     size_t eol = std::min(lf, next_cr_);
     if (eol == kNpos) {  // the line continues in the next chunk
@@ -148,8 +150,8 @@ SseKind SseParser::OnLine(size_t line_end_rel, size_t next, SseItem& item) {
     seg_start_ = next;
   }
   const size_t block_size = Rel(next);
-  // The limit ignores the last line's terminator: whether a CR LF was split by a chunk boundary (the LF
-  // then skipped) must not change the outcome.
+  // The limit ignores the last line's terminator: whether a CR LF was split by a chunk boundary
+  // (the LF then skipped) must not change the outcome.
   if (line_end_rel > options_.max_event_bytes) return Fail(line_end_rel);
   const char* base = Base();
   const size_t ls = line_start_;

@@ -6,9 +6,11 @@
 namespace sluice::stream {
 namespace {
 
-// Position of the first CR or LF (npos if none). Two memchr passes beat find_first_of's per-byte loop.
+// Position of the first CR or LF (npos if none). Two memchr passes beat find_first_of's per-byte
+// loop.
 size_t FindLineBreak(std::string_view s) {
-  if (s.empty()) return std::string_view::npos;  // memchr on a null pointer is undefined, even for 0
+  if (s.empty())
+    return std::string_view::npos;  // memchr on a null pointer is undefined, even for 0
   const void* lf = std::memchr(s.data(), '\n', s.size());
   size_t end = lf ? static_cast<size_t>(static_cast<const char*>(lf) - s.data()) : s.size();
   const void* cr = std::memchr(s.data(), '\r', end);

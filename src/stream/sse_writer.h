@@ -1,9 +1,9 @@
-// SSE writer helpers: format events and comments in text/event-stream framing. Appending to a caller's
-// buffer lets a stream reuse one std::string for every event (no allocation once it has grown).
-// Any line break in a payload ("\r\n", "\n" or "\r") starts a new `data:` line, so the client's parser
-// rebuilds the payload with "\n" (JSON payloads never contain raw line breaks, so they round-trip exactly).
-// Event names and ids cannot hold line breaks: they are cut at the first one rather than corrupt framing.
-// Thread rule: pure functions.
+// SSE writer helpers: format events and comments in text/event-stream framing. Appending to a
+// caller's buffer lets a stream reuse one std::string for every event (no allocation once it has
+// grown). Any line break in a payload ("\r\n", "\n" or "\r") starts a new `data:` line, so the
+// client's parser rebuilds the payload with "\n" (JSON payloads never contain raw line breaks, so
+// they round-trip exactly). Event names and ids cannot hold line breaks: they are cut at the first
+// one rather than corrupt framing. Thread rule: pure functions.
 #pragma once
 
 #include <string>
@@ -11,8 +11,8 @@
 
 namespace sluice::stream {
 
-// Appends "event: <event>\n" (when non-empty), "id: <id>\n" (when non-empty), one "data: <line>\n" per
-// payload line, then the blank line.
+// Appends "event: <event>\n" (when non-empty), "id: <id>\n" (when non-empty), one "data: <line>\n"
+// per payload line, then the blank line.
 void AppendSseEvent(std::string& out, std::string_view data, std::string_view event = {},
                     std::string_view id = {});
 std::string FormatSseEvent(std::string_view data, std::string_view event = {},

@@ -13,25 +13,28 @@ constexpr uint64_t kS = 1'000'000'000;
 
 }  // namespace
 
-BucketLayout::BucketLayout(std::vector<uint64_t> upper_bounds_ns) : bounds_(std::move(upper_bounds_ns)) {
-  assert(std::adjacent_find(bounds_.begin(), bounds_.end(), std::greater_equal<>()) == bounds_.end());
+BucketLayout::BucketLayout(std::vector<uint64_t> upper_bounds_ns)
+    : bounds_(std::move(upper_bounds_ns)) {
+  assert(std::adjacent_find(bounds_.begin(), bounds_.end(), std::greater_equal<>()) ==
+         bounds_.end());
 }
 
 size_t BucketLayout::IndexOf(uint64_t ns) const {
-  return static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), ns) - bounds_.begin());
+  return static_cast<size_t>(std::lower_bound(bounds_.begin(), bounds_.end(), ns) -
+                             bounds_.begin());
 }
 
 const BucketLayout& DurationLayout() {
-  static const BucketLayout layout({5 * kMs, 10 * kMs, 25 * kMs, 50 * kMs, 100 * kMs, 250 * kMs, 500 * kMs,
-                                    1 * kS, 2500 * kMs, 5 * kS, 10 * kS, 20 * kS, 30 * kS, 60 * kS,
-                                    120 * kS, 300 * kS});
+  static const BucketLayout layout({5 * kMs, 10 * kMs, 25 * kMs, 50 * kMs, 100 * kMs, 250 * kMs,
+                                    500 * kMs, 1 * kS, 2500 * kMs, 5 * kS, 10 * kS, 20 * kS,
+                                    30 * kS, 60 * kS, 120 * kS, 300 * kS});
   return layout;
 }
 
 const BucketLayout& TtftLayout() {
-  static const BucketLayout layout({5 * kMs, 10 * kMs, 25 * kMs, 50 * kMs, 100 * kMs, 200 * kMs, 300 * kMs,
-                                    500 * kMs, 750 * kMs, 1 * kS, 1500 * kMs, 2 * kS, 3 * kS, 5 * kS,
-                                    10 * kS, 20 * kS, 30 * kS, 60 * kS});
+  static const BucketLayout layout({5 * kMs, 10 * kMs, 25 * kMs, 50 * kMs, 100 * kMs, 200 * kMs,
+                                    300 * kMs, 500 * kMs, 750 * kMs, 1 * kS, 1500 * kMs, 2 * kS,
+                                    3 * kS, 5 * kS, 10 * kS, 20 * kS, 30 * kS, 60 * kS});
   return layout;
 }
 
@@ -51,7 +54,8 @@ uint64_t HistogramSnapshot::Count() const {
 void Histogram::Init(const BucketLayout& layout) {
   layout_ = &layout;
   counts_ = std::make_unique<std::atomic<uint64_t>[]>(layout.finite_buckets() + 1);
-  for (size_t i = 0; i <= layout.finite_buckets(); ++i) counts_[i].store(0, std::memory_order_relaxed);
+  for (size_t i = 0; i <= layout.finite_buckets(); ++i)
+    counts_[i].store(0, std::memory_order_relaxed);
   sum_ns_.store(0, std::memory_order_relaxed);
 }
 

@@ -1,9 +1,10 @@
-// Fixed-bucket histogram for per-worker metric shards. Observations are integer nanoseconds, so the hot
-// path does no floating point: one lower_bound over ≤ 20 bounds and two relaxed stores.
+// Fixed-bucket histogram for per-worker metric shards. Observations are integer nanoseconds, so the
+// hot path does no floating point: one lower_bound over ≤ 20 bounds and two relaxed stores.
 // BucketLayout holds the upper bounds (immutable, shared); Histogram holds one series' counters.
 // The documented layouts (docs/metrics.md) are kDurationLayout, kTtftLayout and kOverheadLayout.
-// Thread rule: Observe() has exactly one writer thread (the shard's worker); AddTo() may run concurrently
-// on any thread (relaxed atomic reads: each value is exact, the set is a near-instant snapshot).
+// Thread rule: Observe() has exactly one writer thread (the shard's worker); AddTo() may run
+// concurrently on any thread (relaxed atomic reads: each value is exact, the set is a near-instant
+// snapshot).
 #pragma once
 
 #include <atomic>
@@ -33,7 +34,8 @@ class BucketLayout {
   std::vector<uint64_t> bounds_;
 };
 
-// 5 ms … 300 s: whole requests and upstream exchanges (non-streaming answers to multi-minute streams).
+// 5 ms … 300 s: whole requests and upstream exchanges (non-streaming answers to multi-minute
+// streams).
 const BucketLayout& DurationLayout();
 // 5 ms … 60 s: time to first token, denser between 100 ms and 3 s where TTFT usually sits.
 const BucketLayout& TtftLayout();

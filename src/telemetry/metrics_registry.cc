@@ -22,7 +22,8 @@ size_t UpstreamErrorSlot(core::ErrorCode code, int http_status) {
 }
 
 std::string UpstreamErrorLabel(size_t slot) {
-  if (slot < kErrorCodeSlots) return std::string(core::Describe(static_cast<core::ErrorCode>(slot)).code);
+  if (slot < kErrorCodeSlots)
+    return std::string(core::Describe(static_cast<core::ErrorCode>(slot)).code);
   size_t i = slot - kErrorCodeSlots;
   if (i < std::size(kUpstreamStatuses)) return "http_" + std::to_string(kUpstreamStatuses[i]);
   static const char* const kOther[] = {"http_4xx", "http_5xx", "http_other"};
@@ -70,7 +71,8 @@ void WorkerMetrics::RecordUpstream(ProviderId provider, uint64_t duration_ns) {
   provider_[ProviderIndex(provider)].upstream_duration.Observe(duration_ns);
 }
 
-void WorkerMetrics::RecordUpstreamError(ProviderId provider, core::ErrorCode code, int http_status) {
+void WorkerMetrics::RecordUpstreamError(ProviderId provider, core::ErrorCode code,
+                                        int http_status) {
   Bump(provider_[ProviderIndex(provider)].errors[UpstreamErrorSlot(code, http_status)]);
 }
 
@@ -103,7 +105,8 @@ MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards) {
   for (const auto& [model, provider] : spec.routes) {
     auto m = model_ids_.find(model);
     auto p = provider_ids_.find(provider);
-    if (m != model_ids_.end() && p != provider_ids_.end()) declared_pairs_[m->second * np + p->second] = true;
+    if (m != model_ids_.end() && p != provider_ids_.end())
+      declared_pairs_[m->second * np + p->second] = true;
   }
   if (shards == 0) shards = 1;
   shards_.reserve(shards);
@@ -125,7 +128,8 @@ ProviderId MetricsRegistry::FindProvider(std::string_view name) const {
 uint64_t MetricsRegistry::TotalRequests(ModelId m, ProviderId p, StatusClass c) const {
   uint64_t n = 0;
   for (const auto& s : shards_) {
-    n += s->pairs_[s->PairIndex(m, p)].requests[static_cast<size_t>(c)].load(std::memory_order_relaxed);
+    n += s->pairs_[s->PairIndex(m, p)].requests[static_cast<size_t>(c)].load(
+        std::memory_order_relaxed);
   }
   return n;
 }
@@ -133,7 +137,8 @@ uint64_t MetricsRegistry::TotalRequests(ModelId m, ProviderId p, StatusClass c) 
 uint64_t MetricsRegistry::TotalTokens(ModelId m, ProviderId p, TokenDirection d) const {
   uint64_t n = 0;
   for (const auto& s : shards_) {
-    n += s->pairs_[s->PairIndex(m, p)].tokens[static_cast<size_t>(d)].load(std::memory_order_relaxed);
+    n += s->pairs_[s->PairIndex(m, p)].tokens[static_cast<size_t>(d)].load(
+        std::memory_order_relaxed);
   }
   return n;
 }

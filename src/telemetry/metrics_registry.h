@@ -1,22 +1,25 @@
 // The gateway's Prometheus metrics (docs/metrics.md lists every family, label and bucket).
 //
-// MetricsRegistry is built once per config snapshot from the known models and providers, so every series
-// is pre-allocated and addressed by small integer ids (ModelId, ProviderId): the hot path indexes arrays,
-// never hashes strings or takes locks. Each worker owns one WorkerMetrics shard (cache-line aligned, separate
-// allocation: no false sharing) and is its only writer; RenderPrometheus() sums all shards at scrape time.
+// MetricsRegistry is built once per config snapshot from the known models and providers, so every
+// series is pre-allocated and addressed by small integer ids (ModelId, ProviderId): the hot path
+// indexes arrays, never hashes strings or takes locks. Each worker owns one WorkerMetrics shard
+// (cache-line aligned, separate allocation: no false sharing) and is its only writer;
+// RenderPrometheus() sums all shards at scrape time.
 //
-// Bounded labels: a request for a model that is not configured is recorded as model="unknown" (never the
-// client's string), a request answered before reaching a provider as provider="none". Upstream error codes
-// and local reply codes come from the fixed core::ErrorCode table and a fixed set of HTTP statuses.
+// Bounded labels: a request for a model that is not configured is recorded as model="unknown"
+// (never the client's string), a request answered before reaching a provider as provider="none".
+// Upstream error codes and local reply codes come from the fixed core::ErrorCode table and a fixed
+// set of HTTP statuses.
 //
-// Thread rule: the registry is immutable after construction. Shard(i) is written only by worker i (relaxed
-// atomics, single writer). RenderPrometheus() and the Total*() readers are safe from any thread at any time.
-// A registry must outlive every request that records into it (hold it by shared_ptr in the snapshot).
+// Thread rule: the registry is immutable after construction. Shard(i) is written only by worker i
+// (relaxed atomics, single writer). RenderPrometheus() and the Total*() readers are safe from any
+// thread at any time. A registry must outlive every request that records into it (hold it by
+// shared_ptr in the snapshot).
 #pragma once
 
 #include <atomic>
-#include <iterator>
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,15 +38,15 @@ struct ModelId {
 struct ProviderId {
   uint32_t value = 0;
 };
-inline constexpr ModelId kUnknownModel{0};    // label model="unknown"
-inline constexpr ProviderId kNoProvider{0};   // label provider="none"
+inline constexpr ModelId kUnknownModel{0};   // label model="unknown"
+inline constexpr ProviderId kNoProvider{0};  // label provider="none"
 inline constexpr std::string_view kUnknownModelLabel = "unknown";
 inline constexpr std::string_view kNoProviderLabel = "none";
 
 enum class StatusClass : uint8_t { k2xx, k4xx, k5xx };
 inline constexpr size_t kStatusClasses = 3;
-// 5xx for >= 500, 4xx for >= 400 (including 499, client closed), 2xx otherwise: the gateway's API sends
-// no 1xx/3xx replies, so "2xx" is "not an error".
+// 5xx for >= 500, 4xx for >= 400 (including 499, client closed), 2xx otherwise: the gateway's API
+// sends no 1xx/3xx replies, so "2xx" is "not an error".
 StatusClass ClassOfStatus(int status);
 
 enum class TokenDirection : uint8_t { kInput, kOutput, kCachedInput, kReasoning };
@@ -64,15 +67,16 @@ struct RequestRecord {
   uint64_t total_ns = 0;              // request received → last byte written
   uint64_t upstream_wait_ns = 0;      // time spent waiting on upstreams, all attempts; ≤ total_ns
   bool stream = false;
-  uint64_t ttft_ns = 0;               // streams: request received → first token written; 0 = none
-  TokenCounts tokens{};               // from the upstream's usage
+  uint64_t ttft_ns = 0;  // streams: request received → first token written; 0 = none
+  TokenCounts tokens{};  // from the upstream's usage
 };
 
-// Upstream error label: a core::ErrorCode, or for ErrorCode::kUpstreamError the upstream's HTTP status
+// Upstream error label: a core::ErrorCode, or for ErrorCode::kUpstreamError the upstream's HTTP
+// status
 // ("http_429"; statuses outside a fixed list collapse to "http_4xx"/"http_5xx"/"http_other").
 inline constexpr size_t kErrorCodeSlots = 256;  // every value of core::ErrorCode's uint8_t
-inline constexpr int kUpstreamStatuses[] = {400, 401, 403, 404, 408, 409, 413, 422, 429,
-                                            500, 502, 503, 504, 529};
+inline constexpr int kUpstreamStatuses[] = {400, 401, 403, 404, 408, 409, 413,
+                                            422, 429, 500, 502, 503, 504, 529};
 inline constexpr size_t kUpstreamErrorSlots =
     kErrorCodeSlots + std::size(kUpstreamStatuses) + 3;  // + http_4xx, http_5xx, http_other
 size_t UpstreamErrorSlot(core::ErrorCode code, int http_status);
@@ -108,7 +112,7 @@ class alignas(64) WorkerMetrics {
   };
   struct ProviderSeries {
     Histogram upstream_duration;
-    std::atomic<uint64_t> connections[2] = {};  // [reused]
+    std::atomic<uint64_t> connections[2] = {};        // [reused]
     std::unique_ptr<std::atomic<uint64_t>[]> errors;  // [UpstreamErrorSlot]
   };
 
@@ -121,8 +125,8 @@ class alignas(64) WorkerMetrics {
 
   size_t models_;
   size_t providers_;
-  std::unique_ptr<PairSeries[]> pairs_;          // [model * providers_ + provider]
-  std::unique_ptr<ProviderSeries[]> provider_;   // [provider]
+  std::unique_ptr<PairSeries[]> pairs_;                     // [model * providers_ + provider]
+  std::unique_ptr<ProviderSeries[]> provider_;              // [provider]
   std::unique_ptr<std::atomic<uint64_t>[]> local_replies_;  // [ErrorCode]
   Histogram overhead_;
   std::atomic<int64_t> requests_in_flight_{0};
@@ -134,8 +138,9 @@ class alignas(64) WorkerMetrics {
 struct MetricsSpec {
   std::vector<std::string> models;     // client-facing names, config order (duplicates collapse)
   std::vector<std::string> providers;  // provider names, config order
-  // (model, provider) pairs the config can produce: their series are exported from zero so that rate()
-  // sees the first request. Other pairs appear once non-zero. (unknown, none) is always exported.
+  // (model, provider) pairs the config can produce: their series are exported from zero so that
+  // rate() sees the first request. Other pairs appear once non-zero. (unknown, none) is always
+  // exported.
   std::vector<std::pair<std::string, std::string>> routes;
 };
 
@@ -145,7 +150,8 @@ class MetricsRegistry {
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
-  // Build-time lookups (hash maps): resolve once per config snapshot and keep the ids, not per request.
+  // Build-time lookups (hash maps): resolve once per config snapshot and keep the ids, not per
+  // request.
   ModelId FindModel(std::string_view name) const;        // kUnknownModel when not configured
   ProviderId FindProvider(std::string_view name) const;  // kNoProvider when not configured
 
@@ -169,7 +175,7 @@ class MetricsRegistry {
   std::vector<std::string> provider_names_;  // [ProviderId], [0] = "none"
   std::unordered_map<std::string, uint32_t> model_ids_;
   std::unordered_map<std::string, uint32_t> provider_ids_;
-  std::vector<bool> declared_pairs_;         // [model * providers + provider]
+  std::vector<bool> declared_pairs_;  // [model * providers + provider]
   std::vector<std::unique_ptr<WorkerMetrics>> shards_;
 };
 

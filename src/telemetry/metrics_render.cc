@@ -1,6 +1,7 @@
 // MetricsRegistry::RenderPrometheus: sums every shard and writes the Prometheus text format 0.0.4.
 // Families appear in a fixed order, series in config order, so scrapes are stable and diffable.
-// Thread rule: runs on the admin thread while workers write; reads relaxed atomics only, never blocks them.
+// Thread rule: runs on the admin thread while workers write; reads relaxed atomics only, never
+// blocks them.
 #include "telemetry/metrics_registry.h"
 #include "telemetry/prometheus_text.h"
 
@@ -12,7 +13,8 @@ constexpr std::string_view kDirectionLabels[kTokenDirections] = {"input", "outpu
                                                                  "reasoning"};
 
 // One series line: name{labels} value (labels may be empty).
-void AppendSample(std::string& out, std::string_view name, std::string_view labels, uint64_t value) {
+void AppendSample(std::string& out, std::string_view name, std::string_view labels,
+                  uint64_t value) {
   out += name;
   if (!labels.empty()) {
     out.push_back('{');
@@ -102,38 +104,45 @@ void MetricsRegistry::RenderPairs(std::string& out) const {
   }
   std::vector<std::string> labels(n);
   for (size_t i = 0; i < n; ++i) {
-    labels[i] = Label("model", model_names_[i / np]) + "," + Label("provider", provider_names_[i % np]);
+    labels[i] =
+        Label("model", model_names_[i / np]) + "," + Label("provider", provider_names_[i % np]);
   }
 
-  AppendHeader(out, "sluice_requests_total", "counter",
-               "Requests completed, by client-facing model, answering provider and HTTP status class.");
+  AppendHeader(
+      out, "sluice_requests_total", "counter",
+      "Requests completed, by client-facing model, answering provider and HTTP status class.");
   for (size_t i = 0; i < n; ++i) {
     for (size_t c = 0; c < kStatusClasses; ++c) {
       if (!declared_pairs_[i] && sums[i].requests[c] == 0) continue;
       AppendSample(out, "sluice_requests_total",
-                   labels[i] + "," + Label("status_class", kStatusClassLabels[c]), sums[i].requests[c]);
+                   labels[i] + "," + Label("status_class", kStatusClassLabels[c]),
+                   sums[i].requests[c]);
     }
   }
   AppendHeader(out, "sluice_request_duration_seconds", "histogram",
                "Time from request received to last byte written, by model and provider.");
   for (size_t i = 0; i < n; ++i) {
     if (!declared_pairs_[i] && sums[i].duration.Count() == 0) continue;
-    AppendHistogram(out, "sluice_request_duration_seconds", labels[i], DurationLayout(), sums[i].duration);
+    AppendHistogram(out, "sluice_request_duration_seconds", labels[i], DurationLayout(),
+                    sums[i].duration);
   }
-  AppendHeader(out, "sluice_time_to_first_token_seconds", "histogram",
-               "Streams only: time from request received to the first token written to the client.");
+  AppendHeader(
+      out, "sluice_time_to_first_token_seconds", "histogram",
+      "Streams only: time from request received to the first token written to the client.");
   for (size_t i = 0; i < n; ++i) {
     if (!declared_pairs_[i] && sums[i].ttft.Count() == 0) continue;
-    AppendHistogram(out, "sluice_time_to_first_token_seconds", labels[i], TtftLayout(), sums[i].ttft);
+    AppendHistogram(out, "sluice_time_to_first_token_seconds", labels[i], TtftLayout(),
+                    sums[i].ttft);
   }
-  AppendHeader(out, "sluice_tokens_total", "counter",
-               "Tokens reported by the upstream's usage, by direction (input, output, cached_input, "
-               "reasoning; cached_input is part of input, reasoning part of output).");
+  AppendHeader(
+      out, "sluice_tokens_total", "counter",
+      "Tokens reported by the upstream's usage, by direction (input, output, cached_input, "
+      "reasoning; cached_input is part of input, reasoning part of output).");
   for (size_t i = 0; i < n; ++i) {
     for (size_t d = 0; d < kTokenDirections; ++d) {
       if (!declared_pairs_[i] && sums[i].tokens[d] == 0) continue;
-      AppendSample(out, "sluice_tokens_total", labels[i] + "," + Label("direction", kDirectionLabels[d]),
-                   sums[i].tokens[d]);
+      AppendSample(out, "sluice_tokens_total",
+                   labels[i] + "," + Label("direction", kDirectionLabels[d]), sums[i].tokens[d]);
     }
   }
 }
@@ -147,27 +156,31 @@ void MetricsRegistry::RenderProviders(std::string& out) const {
     for (size_t p = 1; p < np; ++p) {  // provider "none" never talks to an upstream
       const WorkerMetrics::ProviderSeries& s = shard->provider_[p];
       s.upstream_duration.AddTo(durations[p]);
-      for (size_t r = 0; r < 2; ++r) connections[p * 2 + r] += s.connections[r].load(std::memory_order_relaxed);
+      for (size_t r = 0; r < 2; ++r)
+        connections[p * 2 + r] += s.connections[r].load(std::memory_order_relaxed);
       for (size_t e = 0; e < kUpstreamErrorSlots; ++e) {
         errors[p * kUpstreamErrorSlots + e] += s.errors[e].load(std::memory_order_relaxed);
       }
     }
   }
-  AppendHeader(out, "sluice_upstream_duration_seconds", "histogram",
-               "Duration of each upstream attempt, request sent to response fully read, by provider.");
+  AppendHeader(
+      out, "sluice_upstream_duration_seconds", "histogram",
+      "Duration of each upstream attempt, request sent to response fully read, by provider.");
   for (size_t p = 1; p < np; ++p) {
     AppendHistogram(out, "sluice_upstream_duration_seconds", Label("provider", provider_names_[p]),
                     DurationLayout(), durations[p]);
   }
-  AppendHeader(out, "sluice_upstream_errors_total", "counter",
-               "Failed upstream attempts by provider and code (gateway error code, or http_<status> "
-               "when the upstream answered with an error status).");
+  AppendHeader(
+      out, "sluice_upstream_errors_total", "counter",
+      "Failed upstream attempts by provider and code (gateway error code, or http_<status> "
+      "when the upstream answered with an error status).");
   for (size_t p = 1; p < np; ++p) {
     for (size_t e = 0; e < kUpstreamErrorSlots; ++e) {
       uint64_t v = errors[p * kUpstreamErrorSlots + e];
       if (v == 0) continue;
-      AppendSample(out, "sluice_upstream_errors_total",
-                   Label("provider", provider_names_[p]) + "," + Label("code", UpstreamErrorLabel(e)), v);
+      AppendSample(
+          out, "sluice_upstream_errors_total",
+          Label("provider", provider_names_[p]) + "," + Label("code", UpstreamErrorLabel(e)), v);
     }
   }
   AppendHeader(out, "sluice_upstream_connections_total", "counter",
@@ -175,9 +188,10 @@ void MetricsRegistry::RenderProviders(std::string& out) const {
                "\"false\" newly created.");
   for (size_t p = 1; p < np; ++p) {
     for (size_t r = 0; r < 2; ++r) {
-      AppendSample(out, "sluice_upstream_connections_total",
-                   Label("provider", provider_names_[p]) + "," + Label("reused", r ? "true" : "false"),
-                   connections[p * 2 + r]);
+      AppendSample(
+          out, "sluice_upstream_connections_total",
+          Label("provider", provider_names_[p]) + "," + Label("reused", r ? "true" : "false"),
+          connections[p * 2 + r]);
     }
   }
 }
@@ -189,18 +203,21 @@ void MetricsRegistry::RenderGlobals(std::string& out) const {
   uint64_t total = 0;
   for (const auto& s : shards_) {
     s->overhead_.AddTo(overhead);
-    for (size_t c = 0; c < kErrorCodeSlots; ++c) local[c] += s->local_replies_[c].load(std::memory_order_relaxed);
+    for (size_t c = 0; c < kErrorCodeSlots; ++c)
+      local[c] += s->local_replies_[c].load(std::memory_order_relaxed);
     requests += s->requests_in_flight_.load(std::memory_order_relaxed);
     streams += s->streams_in_flight_.load(std::memory_order_relaxed);
     open += s->connections_open_.load(std::memory_order_relaxed);
     total += s->connections_total_.load(std::memory_order_relaxed);
   }
-  AppendHeader(out, "sluice_gateway_overhead_seconds", "histogram",
-               "Time each request spent in the gateway itself: total duration minus time waiting on "
-               "upstreams.");
+  AppendHeader(
+      out, "sluice_gateway_overhead_seconds", "histogram",
+      "Time each request spent in the gateway itself: total duration minus time waiting on "
+      "upstreams.");
   AppendHistogram(out, "sluice_gateway_overhead_seconds", "", OverheadLayout(), overhead);
-  AppendHeader(out, "sluice_local_replies_total", "counter",
-               "Replies the gateway produced itself (errors, limits, guards), by stable error code.");
+  AppendHeader(
+      out, "sluice_local_replies_total", "counter",
+      "Replies the gateway produced itself (errors, limits, guards), by stable error code.");
   for (size_t c = 0; c < kErrorCodeSlots; ++c) {
     if (local[c] == 0) continue;
     AppendSample(out, "sluice_local_replies_total",

@@ -8,10 +8,17 @@ namespace sluice::telemetry {
 void AppendEscapedLabelValue(std::string& out, std::string_view value) {
   for (char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '"': out += "\\\""; break;
-      case '\n': out += "\\n"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -19,9 +26,14 @@ void AppendEscapedLabelValue(std::string& out, std::string_view value) {
 void AppendEscapedHelp(std::string& out, std::string_view help) {
   for (char c : help) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default: out.push_back(c);
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      default:
+        out.push_back(c);
     }
   }
 }
@@ -50,7 +62,8 @@ void AppendSeconds(std::string& out, uint64_t ns) {
   out.append(digits, len);
 }
 
-void AppendHeader(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
+void AppendHeader(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help) {
   out += "# HELP ";
   out += name;
   out.push_back(' ');

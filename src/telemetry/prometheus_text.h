@@ -1,7 +1,7 @@
 // Helpers for the Prometheus text exposition format 0.0.4: escaping and exact number formatting.
-// Durations are kept in integer nanoseconds and printed as exact decimal seconds ("0.00001", "2.5", "300"),
-// so bucket bounds and sums never show binary floating-point noise.
-// Thread rule: pure functions.
+// Durations are kept in integer nanoseconds and printed as exact decimal seconds ("0.00001", "2.5",
+// "300"), so bucket bounds and sums never show binary floating-point noise. Thread rule: pure
+// functions.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,7 @@ void AppendInt(std::string& out, int64_t v);
 // Exact decimal seconds from nanoseconds, without trailing zeros.
 void AppendSeconds(std::string& out, uint64_t ns);
 // "# HELP name help\n# TYPE name type\n"
-void AppendHeader(std::string& out, std::string_view name, std::string_view type, std::string_view help);
+void AppendHeader(std::string& out, std::string_view name, std::string_view type,
+                  std::string_view help);
 
 }  // namespace sluice::telemetry

@@ -1,7 +1,7 @@
-// Micro-benchmark of SseParser on a realistic OpenAI chat stream (chat.completion.chunk events of a few
-// hundred bytes, a usage chunk and [DONE]). Reports bytes/s and ns per event for several network read
-// sizes: one event per read (typical of a live token stream), small reads, one MSS, and 16 KiB bursts.
-// Thread rule: single-threaded.
+// Micro-benchmark of SseParser on a realistic OpenAI chat stream (chat.completion.chunk events of a
+// few hundred bytes, a usage chunk and [DONE]). Reports bytes/s and ns per event for several
+// network read sizes: one event per read (typical of a live token stream), small reads, one MSS,
+// and 16 KiB bursts. Thread rule: single-threaded.
 #include <benchmark/benchmark.h>
 
 #include <string>
@@ -24,21 +24,25 @@ std::string OpenAiStream(bool crlf) {
   for (int i = 0; i < kEvents - 2; ++i) {
     std::string json =
         "{\"id\":\"chatcmpl-AbCdEf0123456789\",\"object\":\"chat.completion.chunk\",\"created\":"
-        "1730000000,\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_abc123\",\"choices\":"
+        "1730000000,\"model\":\"gpt-4o-2024-08-06\",\"system_fingerprint\":\"fp_abc123\","
+        "\"choices\":"
         "[{\"index\":0,\"delta\":{\"content\":\"" +
         std::string(words[i % 10]) +
         "\"},\"logprobs\":null,\"finish_reason\":null}],\"usage\":null,\"obfuscation\":\"x1Yz\"}";
     sluice::stream::AppendSseEvent(out, json);
   }
   sluice::stream::AppendSseEvent(
-      out, "{\"id\":\"chatcmpl-AbCdEf0123456789\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-           "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":510,\"total_tokens\":519}}");
+      out,
+      "{\"id\":\"chatcmpl-AbCdEf0123456789\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+      "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":510,\"total_tokens\":519}}");
   sluice::stream::AppendSseDone(out);
   if (crlf) {
     std::string converted;
     for (char c : out) {
-      if (c == '\n') converted += "\r\n";
-      else converted += c;
+      if (c == '\n')
+        converted += "\r\n";
+      else
+        converted += c;
     }
     return converted;
   }

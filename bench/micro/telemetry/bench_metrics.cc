@@ -1,6 +1,7 @@
-// Micro-benchmark of the metrics hot path: ns per completed-request record (counters, three histograms,
-// tokens) and per gauge pair, on one worker shard, plus the cost of a scrape of a mid-sized config.
-// Thread rule: single-threaded, except BM_RecordRequestWhileScraping which scrapes on a second thread.
+// Micro-benchmark of the metrics hot path: ns per completed-request record (counters, three
+// histograms, tokens) and per gauge pair, on one worker shard, plus the cost of a scrape of a
+// mid-sized config. Thread rule: single-threaded, except BM_RecordRequestWhileScraping which
+// scrapes on a second thread.
 #include <benchmark/benchmark.h>
 
 #include <atomic>
@@ -25,9 +26,14 @@ MetricsSpec Spec(int models, int providers) {
 void BM_RecordRequest(benchmark::State& state) {
   MetricsRegistry reg(Spec(20, 4), 2);
   WorkerMetrics& m = reg.Shard(0);
-  RequestRecord r{.model = reg.FindModel("model-3"), .provider = reg.FindProvider("provider-3"),
-                  .status = 200, .total_ns = 0, .upstream_wait_ns = 0, .stream = true,
-                  .ttft_ns = 0, .tokens = {.input = 1200, .output = 300, .cached_input = 1024}};
+  RequestRecord r{.model = reg.FindModel("model-3"),
+                  .provider = reg.FindProvider("provider-3"),
+                  .status = 200,
+                  .total_ns = 0,
+                  .upstream_wait_ns = 0,
+                  .stream = true,
+                  .ttft_ns = 0,
+                  .tokens = {.input = 1200, .output = 300, .cached_input = 1024}};
   uint64_t i = 0;
   for (auto _ : state) {
     // Vary the durations so bucket search is not always the same branch.
@@ -46,11 +52,15 @@ void BM_RecordRequestWhileScraping(benchmark::State& state) {
   MetricsRegistry reg(Spec(20, 4), 2);
   std::atomic<bool> stop{false};
   std::thread scraper([&] {
-    while (!stop.load(std::memory_order_relaxed)) benchmark::DoNotOptimize(reg.RenderPrometheus().size());
+    while (!stop.load(std::memory_order_relaxed))
+      benchmark::DoNotOptimize(reg.RenderPrometheus().size());
   });
   WorkerMetrics& m = reg.Shard(0);
-  RequestRecord r{.model = reg.FindModel("model-3"), .provider = reg.FindProvider("provider-3"),
-                  .status = 200, .total_ns = 120'000'000, .upstream_wait_ns = 119'000'000,
+  RequestRecord r{.model = reg.FindModel("model-3"),
+                  .provider = reg.FindProvider("provider-3"),
+                  .status = 200,
+                  .total_ns = 120'000'000,
+                  .upstream_wait_ns = 119'000'000,
                   .tokens = {.input = 1200, .output = 300}};
   for (auto _ : state) m.RecordRequest(r);
   stop = true;

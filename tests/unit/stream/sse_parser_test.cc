@@ -1,5 +1,5 @@
-// Tests for SseParser: WHATWG field rules, every line ending, chunk splits at every position, comments,
-// limits, zero-copy views and the [DONE] helper.
+// Tests for SseParser: WHATWG field rules, every line ending, chunk splits at every position,
+// comments, limits, zero-copy views and the [DONE] helper.
 #include "stream/sse_parser.h"
 
 #include <gtest/gtest.h>
@@ -63,16 +63,19 @@ std::vector<Got> Parse(const std::vector<std::string>& chunks, size_t limit = 1 
 }
 
 Got Event(std::string type, std::string data, std::string raw) {
-  return Got{.kind = SseKind::kEvent, .type = std::move(type), .data = std::move(data),
+  return Got{.kind = SseKind::kEvent,
+             .type = std::move(type),
+             .data = std::move(data),
              .raw = std::move(raw)};
 }
 Got Comment(std::string text, std::string raw, bool inside = false) {
-  return Got{.kind = SseKind::kComment, .data = std::move(text), .raw = std::move(raw),
-             .inside = inside};
+  return Got{
+      .kind = SseKind::kComment, .data = std::move(text), .raw = std::move(raw), .inside = inside};
 }
 
-// A stream exercising every rule at once: BOM, LF/CRLF/CR endings, comments outside and inside events,
-// multi-line data, event names, id, retry, a field without colon, an unknown field, a dataless block.
+// A stream exercising every rule at once: BOM, LF/CRLF/CR endings, comments outside and inside
+// events, multi-line data, event names, id, retry, a field without colon, an unknown field, a
+// dataless block.
 const std::string kSample =
     "\xEF\xBB\xBF"
     ": OPENROUTER PROCESSING\n\n"
@@ -101,12 +104,10 @@ std::vector<Got> SampleExpected() {
   };
 }
 
-TEST(SseParser, WholeSampleInOneChunk) {
-  EXPECT_EQ(Parse({kSample}), SampleExpected());
-}
+TEST(SseParser, WholeSampleInOneChunk) { EXPECT_EQ(Parse({kSample}), SampleExpected()); }
 
-// The only split-dependent byte: a CR ending a chunk closes the event at once, so when the split falls
-// between the CR and LF of the event's final blank line, that LF is not part of the raw view.
+// The only split-dependent byte: a CR ending a chunk closes the event at once, so when the split
+// falls between the CR and LF of the event's final blank line, that LF is not part of the raw view.
 std::vector<Got> ExpectedForSplits(const std::vector<size_t>& splits) {
   std::vector<Got> expected = SampleExpected();
   size_t search_from = 0;
@@ -252,8 +253,11 @@ TEST(SseParser, CommentsStandaloneAndInsideEvents) {
 
 TEST(SseParser, BomOnlyAtStreamStartAndSplit) {
   EXPECT_EQ(Parse({"\xEF", "\xBB", "\xBF", "data: x\n\n"}).at(0).raw, "data: x\n\n");
-  // A BOM later in the stream is content: it becomes part of the field name, so the field is unknown.
-  EXPECT_TRUE(Parse({"data: x\n\n\xEF\xBB\xBF" "data: y\n\n"}).size() == 1);
+  // A BOM later in the stream is content: it becomes part of the field name, so the field is
+  // unknown.
+  EXPECT_TRUE(Parse({"data: x\n\n\xEF\xBB\xBF"
+                     "data: y\n\n"})
+                  .size() == 1);
   // Bytes that start like a BOM but are not one are parsed normally.
   auto v = Parse({"\xEF", "data: x\n\n"});
   EXPECT_TRUE(v.empty());  // "\xEF" "data" is an unknown field name
@@ -278,7 +282,7 @@ TEST(SseParser, EventLargerThanLimitIsAnErrorValue) {
   SseParser p(SseParser::Options{limit});
   SseItem item;
   const std::string zs(40, 'z');  // chunks must outlive Next()
-  p.Feed(zs);  // no line end yet: carried
+  p.Feed(zs);                     // no line end yet: carried
   EXPECT_EQ(p.Next(item), SseKind::kNeedMore);
   p.Feed(zs);  // the carry buffer would pass the limit: stop here, not later
   EXPECT_EQ(p.Next(item), SseKind::kError);
@@ -327,11 +331,13 @@ TEST(SseParser, OpenAiStreamWithDone) {
   EXPECT_FALSE(IsDone("\"[DONE]\""));
 }
 
-// Differential check on random streams built from SSE's building blocks: any chunking yields the same
-// items as one whole chunk (raw views may lack an LF when a CR ended a chunk). Fixed seed: deterministic.
+// Differential check on random streams built from SSE's building blocks: any chunking yields the
+// same items as one whole chunk (raw views may lack an LF when a CR ended a chunk). Fixed seed:
+// deterministic.
 TEST(SseParser, RandomStreamsAnyChunkingMatchesWholeParse) {
-  const char* const pieces[] = {"data", "data:", "data: ", "event:", "id:", "retry:", ":", " ", "x",
-                                "{\"k\":1}", "\r", "\n", "\r\n", "\n\n", "\r\r", "\xEF\xBB\xBF", "[DONE]"};
+  const char* const pieces[] = {
+      "data", "data:", "data: ", "event:", "id:",  "retry:",       ":",     " ", "x", "{\"k\":1}",
+      "\r",   "\n",    "\r\n",   "\n\n",   "\r\r", "\xEF\xBB\xBF", "[DONE]"};
   std::mt19937 rng(12345);
   for (int round = 0; round < 20000; ++round) {
     std::string stream;

@@ -30,8 +30,10 @@ TEST(SseWriter, CommentsAndDone) {
 }
 
 TEST(SseWriter, RoundTripsThroughTheParser) {
-  const std::string payloads[] = {"{\"a\":1}", "multi\nline\n\npayload", " leading space", "", "a\r\nb"};
-  const std::string expected[] = {"{\"a\":1}", "multi\nline\n\npayload", " leading space", "", "a\nb"};
+  const std::string payloads[] = {"{\"a\":1}", "multi\nline\n\npayload", " leading space", "",
+                                  "a\r\nb"};
+  const std::string expected[] = {"{\"a\":1}", "multi\nline\n\npayload", " leading space", "",
+                                  "a\nb"};
   std::string out;
   for (const auto& p : payloads) AppendSseEvent(out, p, "t");
   AppendSseComment(out, "c");
