@@ -1,6 +1,7 @@
 #include "dialect/json_members.h"
 
 #include <algorithm>
+#include <cstring>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -13,17 +14,20 @@ size_t SkipWs(std::string_view s, size_t i) {
 }
 
 // s[i] == '"'; returns the index one past the closing quote and whether an escape was seen.
+// memchr finds the candidate quote; an odd run of backslashes before it means it is escaped.
 size_t SkipString(std::string_view s, size_t i, bool* escaped) {
-  ++i;
+  const size_t start = ++i;
   while (i < s.size()) {
-    char c = s[i];
-    if (c == '\\') {
-      if (escaped) *escaped = true;
-      i += 2;
-      continue;
+    const void* hit = std::memchr(s.data() + i, '"', s.size() - i);
+    if (!hit) return s.size();
+    size_t q = static_cast<const char*>(hit) - s.data();
+    size_t backslashes = 0;
+    while (q - backslashes > start && s[q - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) {
+      if (escaped && std::memchr(s.data() + start, '\\', q - start)) *escaped = true;
+      return q + 1;
     }
-    if (c == '"') return i + 1;
-    ++i;
+    i = q + 1;
   }
   return s.size();
 }

@@ -4,8 +4,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
+#include "dialect/json_members.h"
 
 namespace sluice::dialect {
 namespace {
@@ -48,14 +50,47 @@ bool MayHaveUsage(std::string_view s) {
   return false;
 }
 
+// The unsigned integer following `"key":` inside `span` (a usage object: only numbers and nested objects of
+// numbers, so a key cannot hide inside a string value); 0 when absent or not a plain number.
+uint64_t UnsignedAfterKey(std::string_view span, std::string_view quoted_key) {
+  size_t pos = span.find(quoted_key);
+  if (pos == std::string_view::npos) return 0;
+  size_t i = pos + quoted_key.size();
+  while (i < span.size() && (span[i] == ' ' || span[i] == '\t' || span[i] == '\n' || span[i] == '\r')) ++i;
+  if (i >= span.size() || span[i] != ':') return 0;
+  ++i;
+  while (i < span.size() && (span[i] == ' ' || span[i] == '\t' || span[i] == '\n' || span[i] == '\r')) ++i;
+  uint64_t value = 0;
+  size_t digits = 0;
+  while (i < span.size() && span[i] >= '0' && span[i] <= '9' && digits < 19) {
+    value = value * 10 + static_cast<uint64_t>(span[i] - '0');
+    ++i;
+    ++digits;
+  }
+  return value;
+}
+
 }  // namespace
 
 bool ExtractUsage(std::string_view body, TokenUsage& usage) {
   if (!MayHaveUsage(body)) return false;
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return false;
-  return ReadUsageObject(v.get_object(), usage);
+  // Read only the top-level "usage" object, and its few integers by key, instead of building a DOM of the
+  // whole completion: this runs on every non-streaming response.
+  std::vector<JsonMember> members;
+  members.reserve(16);
+  if (!ScanTopLevelMembers(body, members)) return false;
+  for (const auto& m : members) {
+    if (!KeyEquals(m, "usage")) continue;
+    std::string_view span = body.substr(m.value_begin, m.value_end - m.value_begin);
+    if (span.empty() || span.front() != '{') return false;
+    usage.input = UnsignedAfterKey(span, "\"prompt_tokens\"");
+    usage.output = UnsignedAfterKey(span, "\"completion_tokens\"");
+    usage.cached_input = UnsignedAfterKey(span, "\"cached_tokens\"");
+    usage.reasoning = UnsignedAfterKey(span, "\"reasoning_tokens\"");
+    usage.present = true;
+    return true;
+  }
+  return false;
 }
 
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {

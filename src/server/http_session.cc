@@ -1,6 +1,10 @@
 #include "server/http_session.h"
 
+#include <sys/socket.h>
+
 #include <array>
+#include <cerrno>
+#include <memory>
 #include <optional>
 
 #include "server/request_pipeline.h"
@@ -25,11 +29,52 @@ struct ConnectionGuard {
   SessionBase* session;
 };
 
+// The request-read deadline. Beast's tcp_stream closes the socket when its own deadline fires, which would
+// leave no way to answer 408; this timer only cancels the pending read and leaves the socket open for the
+// reply. The completion handler acts only if it belongs to the current arming (generation) and the deadline
+// is still armed: Disarm and the destructor clear the flag, so a handler already queued when the read
+// completes, or when the session ends, does nothing. The state is allocated once per connection.
+class ReadDeadline {
+ public:
+  explicit ReadDeadline(net::io_context& ioc) : timer_(ioc) {}
+  ~ReadDeadline() { state_->armed = false; }
+  void Arm(tcp::socket& socket, std::chrono::steady_clock::time_point at) {
+    state_->socket = &socket;
+    state_->armed = true;
+    state_->expired = false;
+    uint64_t generation = ++state_->generation;
+    timer_.expires_at(at);
+    timer_.async_wait([state = state_, generation](boost::system::error_code ec) {
+      if (ec || !state->armed || state->generation != generation) return;
+      state->expired = true;
+      boost::system::error_code ignored;
+      state->socket->cancel(ignored);
+    });
+  }
+  void Disarm() {
+    state_->armed = false;
+    timer_.cancel();
+  }
+  bool expired() const { return state_->expired; }
+
+ private:
+  struct State {
+    tcp::socket* socket = nullptr;
+    uint64_t generation = 0;
+    bool armed = false;
+    bool expired = false;
+  };
+  net::steady_timer timer_;
+  std::shared_ptr<State> state_ = std::make_shared<State>();
+};
+
 template <typename Stream>
 class Session final : public SessionBase, public ClientIo {
  public:
   Session(WorkerContext& worker, Stream stream, std::string peer)
-      : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)) {}
+      : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)), read_deadline_(worker.ioc) {
+    buffer_.reserve(16384);
+  }
 
   net::awaitable<void> Run();
 
@@ -43,14 +88,27 @@ class Session final : public SessionBase, public ClientIo {
   }
   net::awaitable<bool> WaitForDisconnect() override {
     watching_ = true;
-    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
-    watching_ = false;
-    if (n > 0) buffer_.commit(n);
-    if (stop_requested_) {
-      stop_requested_ = false;
-      co_return false;
+    bool gone = false;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      // Wait for readability without a speculative read (no syscall per request), then peek: EOF or an
+      // error means the client left; bytes mean a pipelined request, left in the socket for the session.
+      auto [ec] = co_await Tcp().socket().async_wait(tcp::socket::wait_read, kUseTuple);
+      if (!ec && !stop_requested_) {
+        char byte;
+        ssize_t n = ::recv(Tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+      } else if (ec && ec != net::error::operation_aborted) {
+        gone = true;
+      }
+    } else {
+      // TLS: a close_notify alert is bytes on the wire, so the record layer must read to tell.
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+      if (n > 0) buffer_.commit(n);
+      gone = ec && ec != net::error::operation_aborted && !stop_requested_;
     }
-    co_return ec && ec != net::error::operation_aborted;
+    watching_ = false;
+    stop_requested_ = false;
+    co_return gone;
   }
   void StopWatching() override {
     if (watching_) {
@@ -64,6 +122,12 @@ class Session final : public SessionBase, public ClientIo {
   // SessionBase
   void OnDrain() override {
     if (idle_) Tcp().cancel();
+  }
+  void Abort() override {
+    // Shut down rather than close: the disconnect watch sees EOF and cancels the upstream, pending writes
+    // fail, and the request unwinds through its normal completion path (access-log line included).
+    boost::system::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
  private:
@@ -80,6 +144,7 @@ class Session final : public SessionBase, public ClientIo {
   bool idle_ = false;
   bool watching_ = false;
   bool stop_requested_ = false;
+  ReadDeadline read_deadline_;
 };
 
 template <typename Stream>
@@ -130,13 +195,22 @@ net::awaitable<void> Session<Stream>::Run() {
     http::request_parser<http::string_body> parser;
     parser.header_limit(server_cfg.limits.max_header_bytes);
     parser.body_limit(server_cfg.limits.max_body_bytes);
-    Tcp().expires_after(server_cfg.timeouts.request_read);
+    // One deadline for head and body together (the 100-continue write in between does not extend it).
+    auto read_deadline = std::chrono::steady_clock::now() + server_cfg.timeouts.request_read;
+    Tcp().expires_never();
+    read_deadline_.Arm(Tcp().socket(), read_deadline);
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
+    read_deadline_.Disarm();
     if (hec) {
       std::optional<core::Error> reply;
       if (hec == http::error::header_limit) {
         reply = core::Error{core::ErrorCode::kHeadersTooLarge, "Request headers are too large."};
-      } else if (hec == beast::error::timeout) {
+      } else if (hec == http::error::body_limit) {
+        // Beast checks Content-Length against body_limit while parsing the head, so it fails here.
+        reply = core::Error{core::ErrorCode::kBodyTooLarge, "Request body exceeds the limit of " +
+                                                                std::to_string(server_cfg.limits.max_body_bytes) +
+                                                                " bytes."};
+      } else if (hec == beast::error::timeout || read_deadline_.expired()) {
         reply = core::Error{core::ErrorCode::kRequestTimeout, "The request was not received in time."};
       } else if (hec != http::error::end_of_stream && hec != net::error::eof &&
                  hec != net::error::connection_reset) {
@@ -161,14 +235,16 @@ net::awaitable<void> Session<Stream>::Run() {
       if (!co_await Write(b)) break;
     }
     if (!parser.is_done()) {
+      read_deadline_.Arm(Tcp().socket(), read_deadline);
       auto [bec, bn] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
+      read_deadline_.Disarm();
       if (bec) {
         std::optional<core::Error> reply;
         if (bec == http::error::body_limit) {
           reply = core::Error{core::ErrorCode::kBodyTooLarge, "Request body exceeds the limit of " +
                                                                   std::to_string(server_cfg.limits.max_body_bytes) +
                                                                   " bytes."};
-        } else if (bec == beast::error::timeout) {
+        } else if (bec == beast::error::timeout || read_deadline_.expired()) {
           reply = core::Error{core::ErrorCode::kRequestTimeout, "The request body was not received in time."};
         } else if (bec != http::error::end_of_stream && bec != net::error::eof &&
                    bec != net::error::connection_reset && bec != http::error::partial_message) {

@@ -2,8 +2,10 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
@@ -167,6 +169,23 @@ int Run(std::shared_ptr<const config::Config> config) {
     if (sigtimedwait(&signals, nullptr, &ts) > 0) break;
   }
   unsigned left = shared.open_connections.load();
+  if (left > 0) {
+    // Cut what is left and let it unwind on its worker (upstreams cancelled, access-log lines written):
+    // stopping the io_contexts with sessions alive would leave coroutine frames that reference worker state
+    // to be destroyed after that state.
+    for (auto& w : workers) {
+      WorkerContext* wp = w.get();
+      net::post(wp->ioc, [wp] {
+        for (SessionBase* s : wp->sessions) s->Abort();
+      });
+    }
+    auto abort_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    while (shared.open_connections.load() > 0 && std::chrono::steady_clock::now() < abort_deadline) {
+      timespec ts{0, 10'000'000};
+      nanosleep(&ts, nullptr);
+    }
+  }
+  unsigned stuck = shared.open_connections.load();
   for (auto& w : workers) w->ioc.stop();
   for (auto& t : threads) t.join();
   admin_ioc.stop();
@@ -174,6 +193,12 @@ int Run(std::shared_ptr<const config::Config> config) {
   LogEvent(left ? "warn" : "info", "stopped",
            left ? "drain deadline reached with connections still open" : "drained", "open_connections",
            std::to_string(left));
+  if (stuck > 0) {
+    // Sessions that did not unwind still own coroutine frames inside the io_contexts; destroying those
+    // after the worker state they reference is undefined behaviour, so leave without destructors.
+    std::fflush(stdout);
+    std::_Exit(0);
+  }
   return 0;
 }
 

@@ -32,7 +32,9 @@ struct WorkerContext {
   WorkerContext(unsigned index, SharedState& shared);
   unsigned index;
   SharedState& shared;
-  net::io_context ioc{1};
+  // One thread per io_context and no cross-thread I/O: the reactor's per-descriptor locks are skipped.
+  // (The scheduler keeps its lock: the resolver thread and the drain signal post into it.)
+  net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   upstream::ConnectionPool pool;
   telemetry::WorkerMetrics& metrics;
   AccessLog access_log;
@@ -45,6 +47,8 @@ class SessionBase {
  public:
   virtual ~SessionBase() = default;
   virtual void OnDrain() = 0;
+  // The drain deadline passed: cut the connection so the request in flight unwinds while the worker lives.
+  virtual void Abort() = 0;
 };
 
 }  // namespace sluice::server

@@ -46,7 +46,7 @@ async function settled(model) {
   return line;
 }
 
-test('a client that disconnects mid-stream cancels the upstream stream at once', async () => {
+test('a client that disconnects mid-stream cancels the upstream stream at once', { timeout: 30000 }, async () => {
   const abortedAt = await abortingRequest('long-stream', { stream: true, abortWhen: 'first-data' });
   const seenAt = await waitFor(async () => ((await mock.stats()).streams_cancelled >= 1) && Date.now(), { timeoutMs: 1000, intervalMs: 10 });
   assert.ok(seenAt - abortedAt < 1000, `mock saw the cancellation ${seenAt - abortedAt} ms after the client left`);
@@ -58,7 +58,7 @@ test('a client that disconnects mid-stream cancels the upstream stream at once',
   assert.ok(line.duration_us < 3_000_000, `the request ended ${line.duration_us} us after it began, not at the stream's end`);
 });
 
-test('a client that disconnects while the first stream event is held cancels the upstream', async () => {
+test('a client that disconnects while the first stream event is held cancels the upstream', { timeout: 30000 }, async () => {
   const abortedAt = await abortingRequest('late-stream', { stream: true, abortWhen: 200 });
   const seenAt = await waitFor(async () => ((await mock.stats()).streams_cancelled >= 1) && Date.now(), { timeoutMs: 1000, intervalMs: 10 });
   assert.ok(seenAt - abortedAt < 1000);
@@ -66,7 +66,7 @@ test('a client that disconnects while the first stream event is held cancels the
   await settled('late-stream');
 });
 
-test('a client that aborts a non-streaming request to a slow upstream cancels it', async () => {
+test('a client that aborts a non-streaming request to a slow upstream cancels it', { timeout: 30000 }, async () => {
   const abortedAt = await abortingRequest('slow-reply', { stream: false, abortWhen: 200 });
   const seenAt = await waitFor(async () => ((await mock.stats()).client_disconnects >= 1) && Date.now(), { timeoutMs: 1000, intervalMs: 10 });
   assert.ok(seenAt - abortedAt < 1000, `mock saw the hang-up ${seenAt - abortedAt} ms after the client left`);
@@ -75,7 +75,7 @@ test('a client that aborts a non-streaming request to a slow upstream cancels it
   assert.ok(line.duration_us < 2_000_000, `ended after ${line.duration_us} us, before the 3 s upstream delay`);
 });
 
-test('after cancellations the gateway still serves, streams and non-streams', async () => {
+test('after cancellations the gateway still serves, streams and non-streams', { timeout: 30000 }, async () => {
   const a = await request(`${gw.url}/v1/chat/completions`, { body: chatBody('gpt-test') });
   assert.equal(a.status, 200, a.text);
   const b = await request(`${gw.url}/v1/chat/completions`, { body: chatBody('gpt-test', { stream: true }) });

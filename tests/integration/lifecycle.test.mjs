@@ -49,7 +49,7 @@ function connectError(hostPort) {
 
 const get = (url) => request(url, { method: 'GET' });
 
-test('SIGTERM: readiness drops at once, the in-flight stream completes, then exit 0', async () => {
+test('SIGTERM: readiness drops at once, the in-flight stream completes, then exit 0', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, timeouts: { drain: '10s' } },
     models: { slow: { provider: 'mock', model: 'mock-tps-10-chunks-20' } },  // 20 tokens at 10/s: ~2 s
@@ -82,7 +82,7 @@ test('SIGTERM: readiness drops at once, the in-flight stream completes, then exi
   assert.ok(log.some((l) => l.model === 'slow' && l.status === 200 && l.stream === true), 'access log flushed at exit');
 });
 
-test('SIGTERM with only an idle keep-alive connection open exits promptly', async () => {
+test('SIGTERM with only an idle keep-alive connection open exits promptly', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, timeouts: { drain: '30s', idle_keepalive: '60s' } },
   }));
@@ -98,11 +98,12 @@ test('SIGTERM with only an idle keep-alive connection open exits promptly', asyn
   await conn.closed;
 });
 
-test('a stream longer than server.timeouts.drain is cut at the deadline; exit is still 0', async () => {
+test('a stream longer than server.timeouts.drain is cut at the deadline; exit is still 0', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, timeouts: { drain: '500ms' } },
     models: { slow: { provider: 'mock', model: 'mock-tps-4-chunks-40' } },  // ~10 s
   }));
+  await mock.reset();
   const exit = exited(gw.proc);
   const s = openStream(gw, 'slow');
   await s.first;
@@ -115,9 +116,15 @@ test('a stream longer than server.timeouts.drain is cut at the deadline; exit is
   const body = await s.done;
   assert.notEqual(sseData(body.text).at(-1), '[DONE]', 'the stream was cut, not completed');
   assert.ok(gw.lines.some((l) => /"stopped"/.test(l) && /drain deadline/.test(l)), gw.lines.join('\n'));
+  // The cut request still completed its bookkeeping, and the upstream was told.
+  const line = gw.accessLog().find((l) => l.model === 'slow');
+  assert.ok(line, `no access-log line for the cut stream:\n${gw.lines.join('\n')}`);
+  assert.equal(line.stream, true);
+  await waitFor(async () => (await mock.stats()).streams_cancelled === 1, { timeoutMs: 2000 });
+  assert.equal((await mock.stats()).streams_completed, 0);
 });
 
-test('/healthz and /readyz answer on both the client and the admin listener', async () => {
+test('/healthz and /readyz answer on both the client and the admin listener', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url));
   try {
     for (const base of [gw.url, gw.adminUrl]) {
@@ -131,7 +138,7 @@ test('/healthz and /readyz answer on both the client and the admin listener', as
   } finally { await gw.stop(); }
 });
 
-test('server.limits.max_connections: the N+1-th connection gets 503 overloaded, the first N keep working', async () => {
+test('server.limits.max_connections: the N+1-th connection gets 503 overloaded, the first N keep working', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, limits: { max_connections: 2 } },
   }));
@@ -164,7 +171,7 @@ test('server.limits.max_connections: the N+1-th connection gets 503 overloaded, 
   } finally { await gw.stop(); }
 });
 
-test('server.timeouts.request_read: a stalled half request gets 408 and the connection is closed', async () => {
+test('server.timeouts.request_read: a stalled half request gets 408 and the connection is closed', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, timeouts: { request_read: '300ms', idle_keepalive: '10s' } },
   }));
@@ -182,11 +189,26 @@ test('server.timeouts.request_read: a stalled half request gets 408 and the conn
     b.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{"model":');
     await b.closed;
     assert.match(b.received(), /^HTTP\/1\.1 408 /);
-    assert.equal(metricValue(await gw.metrics(), 'sluice_local_replies_total', { code: 'request_timeout' }), 2);
+    // Expect: 100-continue — the interim 100 does not extend the deadline for the body.
+    const c = await rawConnect(gw.http);
+    c.write('POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 200\r\nExpect: 100-continue\r\n\r\n');
+    await waitFor(() => c.received().startsWith('HTTP/1.1 100 Continue\r\n\r\n'));
+    await c.closed;
+    assert.match(c.received(), /^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 408 /);
+    assert.equal(metricValue(await gw.metrics(), 'sluice_local_replies_total', { code: 'request_timeout' }), 3);
+    // A request that arrives in pieces, each within the deadline, is served.
+    const d = await rawConnect(gw.http);
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content: 'split request' }] });
+    d.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n`);
+    d.write(`Connection: close\r\n\r\n${body.slice(0, 10)}`);
+    d.write(body.slice(10));
+    await d.closed;
+    assert.match(d.received(), /^HTTP\/1\.1 200 /);
+    assert.match(d.received(), /"content":"split request"/);
   } finally { await gw.stop(); }
 });
 
-test('server.timeouts.idle_keepalive closes an idle keep-alive connection', async () => {
+test('server.timeouts.idle_keepalive closes an idle keep-alive connection', { timeout: 30000 }, async () => {
   const gw = await startGateway(gatewayConfig(mock.url, {
     server: { listen: '127.0.0.1:0', workers: 1, timeouts: { idle_keepalive: '300ms' } },
   }));

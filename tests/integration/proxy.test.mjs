@@ -57,6 +57,26 @@ test('non-stream: only the model changes; every other byte reaches the upstream 
   assert.equal(r.headers.get('x-sluice-provider'), 'capture');
 });
 
+test('escaped and duplicated model keys: the upstream only ever sees the configured upstream model', async () => {
+  const raw = '{"model":"cap\\u002dtest","messages":[{"role":"user","content":"x"}]}';
+  const r = await post(`${gw.url}/v1/chat/completions`, raw);
+  assert.equal(r.status, 200, r.text);
+  assert.equal(cap.last().body.toString('utf8'), '{"model":"upstream-cap-model","messages":[{"role":"user","content":"x"}]}');
+  // Whichever duplicate a parser keeps, no client-chosen model name may reach the provider.
+  for (const dup of ['{"model":"cap-test","messages":[{"role":"user","content":"x"}],"model":"gpt-4o-secret-tier"}',
+    '{"model":"gpt-4o-secret-tier","messages":[{"role":"user","content":"x"}],"model":"cap-test"}']) {
+    const n = cap.requests.length;
+    const d = await post(`${gw.url}/v1/chat/completions`, dup);
+    if (d.status === 200) {
+      assert.equal(cap.requests.length, n + 1);
+      assert.ok(!cap.last().body.toString('utf8').includes('gpt-4o-secret-tier'), cap.last().body.toString('utf8'));
+    } else {
+      assert.equal(cap.requests.length, n, 'a rejected request must not reach the upstream');
+      assert.ok(d.status === 400 || d.status === 404, d.text);
+    }
+  }
+});
+
 test('stream: include_usage is injected; the rest of the body is unchanged', async () => {
   const raw = '{"messages": [ {"role":"user","content":"x"} ] , "model":"cap-test",  "stream" : true, "zz_unknown":[{}] }';
   const r = await stream(`${gw.url}/v1/chat/completions`, raw);

@@ -69,7 +69,7 @@ after(async () => {
   if (sniServer) await new Promise((r) => sniServer.close(r));
 });
 
-test('TLS termination: an https client trusting the test CA gets a chat completion', async () => {
+test('TLS termination: an https client trusting the test CA gets a chat completion', { timeout: 30000 }, async () => {
   const url = `https://localhost:${portOf(back.http)}/v1/chat/completions`;
   const res = await request(url, { body: chatBody('gpt-test'), ca: pki.ca });
   assert.equal(res.status, 200, res.text);
@@ -80,19 +80,19 @@ test('TLS termination: an https client trusting the test CA gets a chat completi
   await assert.rejects(request(url, { body: chatBody('gpt-test') }), (e) => /self[- ]signed|unable to verify|certificate/i.test(e.message));
 });
 
-test('TLS termination: plain HTTP on the TLS listener does not get an answer', async () => {
+test('TLS termination: plain HTTP on the TLS listener does not get an answer', { timeout: 30000 }, async () => {
   const res = await request(`http://${back.http}/healthz`, { method: 'GET', timeoutMs: 3000 }).then((r) => r, (e) => e);
   assert.ok(res instanceof Error || res.status >= 400, `plain HTTP must not be served: ${res.status}`);
 });
 
-test('upstream HTTPS with the CA file: front → TLS → back → mock, non-streaming', async () => {
+test('upstream HTTPS with the CA file: front → TLS → back → mock, non-streaming', { timeout: 30000 }, async () => {
   const res = await request(`${front.url}/v1/chat/completions`, { body: chatBody('via-back') });
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json().choices[0].message.content, 'Hello there world');
   assert.equal(res.headers['x-sluice-provider'], 'back');
 });
 
-test('upstream HTTPS with the CA file: streaming passes through both gateways', async () => {
+test('upstream HTTPS with the CA file: streaming passes through both gateways', { timeout: 30000 }, async () => {
   const res = await request(`${front.url}/v1/chat/completions`, { body: chatBody('via-back', { stream: true }) });
   assert.equal(res.status, 200, res.text);
   assert.match(res.headers['content-type'], /^text\/event-stream/);
@@ -101,28 +101,33 @@ test('upstream HTTPS with the CA file: streaming passes through both gateways', 
   assert.equal(streamContent(datas), 'Hello there world');
 });
 
-test('upstream HTTPS without the test CA (system store only) → 502 upstream_tls_failed', async () => {
+test('upstream HTTPS without the test CA (system store only) → 502 upstream_tls_failed', { timeout: 30000 }, async () => {
   const res = await request(`${frontNoCa.url}/v1/chat/completions`, { body: chatBody('via-back') });
   assert.equal(res.status, 502, res.text);
   assert.equal(res.json().error.code, 'upstream_tls_failed');
+  assert.match(res.json().error.message, /certificate verify failed|unable to get local issuer/);
+  // Streaming requests fail the same way, before any 200 is committed.
+  const s = await request(`${frontNoCa.url}/v1/chat/completions`, { body: chatBody('via-back', { stream: true }) });
+  assert.equal(s.status, 502, s.text);
+  assert.equal(s.json().error.code, 'upstream_tls_failed');
 });
 
-test('upstream certificate for another name (signed by the trusted CA) → 502 upstream_tls_failed', async () => {
+test('upstream certificate for another name (signed by the trusted CA) → 502 upstream_tls_failed', { timeout: 30000 }, async () => {
   const res = await request(`${front.url}/v1/chat/completions`, { body: chatBody('via-wrong') });
   assert.equal(res.status, 502, res.text);
   assert.equal(res.json().error.code, 'upstream_tls_failed');
   // The message names the upstream, and never leaks the provider key.
-  assert.match(res.json().error.message, /localhost/);
+  assert.match(res.json().error.message, /localhost.*(certificate verify failed|hostname)/);
   assert.doesNotMatch(res.text, /sk-provider-secret/);
 });
 
-test('provider tls_verify: false accepts the mismatched certificate', async () => {
+test('provider tls_verify: false accepts the mismatched certificate', { timeout: 30000 }, async () => {
   const res = await request(`${front.url}/v1/chat/completions`, { body: chatBody('via-wrong-noverify', { stream: true }) });
   assert.equal(res.status, 200, res.text);
   assert.equal(sseData(res.text).at(-1), '[DONE]');
 });
 
-test('SNI: the upstream host name is sent; an IP-literal origin sends none and verifies the IP SAN', async () => {
+test('SNI: the upstream host name is sent; an IP-literal origin sends none and verifies the IP SAN', { timeout: 30000 }, async () => {
   sniSeen.length = 0;
   const res = await request(`${front.url}/v1/chat/completions`, { body: chatBody('via-sni') });
   assert.equal(res.status, 200, res.text);

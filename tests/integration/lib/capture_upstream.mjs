@@ -1,7 +1,7 @@
 // A tiny recording upstream for byte-level proxy checks: node's http server on 127.0.0.1:0 that keeps every
 // request's method, target, raw header pairs and exact body bytes (mock_llm's /mock/last_request re-parses
 // the body, so whitespace and number spelling are lost there). It answers with a fixed OpenAI-shaped chat
-// completion, or a short SSE stream when the body asks for `"stream":true`.
+// completion, or a short SSE stream when the body asks for `"stream":true`, unless `respond` answers.
 import { createServer } from 'node:http';
 
 export function chatCompletionBody(model = 'capture-model') {
@@ -12,7 +12,8 @@ export function chatCompletionBody(model = 'capture-model') {
   });
 }
 
-export async function startCaptureUpstream() {
+// `respond(record, res)` may answer a request itself (return true) to script odd upstream behaviour.
+export async function startCaptureUpstream({ respond } = {}) {
   const requests = [];
   const server = createServer((req, res) => {
     const chunks = [];
@@ -24,7 +25,9 @@ export async function startCaptureUpstream() {
         const k = req.rawHeaders[i].toLowerCase();
         headers[k] = headers[k] === undefined ? req.rawHeaders[i + 1] : `${headers[k]}, ${req.rawHeaders[i + 1]}`;
       }
-      requests.push({ method: req.method, target: req.url, headers, body });
+      const record = { method: req.method, target: req.url, headers, body };
+      requests.push(record);
+      if (respond && respond(record, res)) return;
       let parsed = null;
       try { parsed = JSON.parse(body.toString('utf8')); } catch { /* answered anyway */ }
       if (parsed && parsed.stream === true) {

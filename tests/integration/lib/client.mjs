@@ -55,14 +55,15 @@ export function streamContent(datas) {
 }
 
 // A raw TCP connection with a buffered reader: `received()` is everything read so far (latin1 string),
-// `closed` resolves when the peer closes (or the socket errors), with { at, error }.
-export async function rawConnect(hostPort) {
+// `closed` resolves when the peer closes (or the socket errors), with { at, error }. `collect: false` only
+// counts bytes (for bodies too big to keep).
+export async function rawConnect(hostPort, { collect = true } = {}) {
   const [host, port] = [hostPort.slice(0, hostPort.lastIndexOf(':')), Number(hostPort.slice(hostPort.lastIndexOf(':') + 1))];
   const socket = net.connect({ host, port });
   await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   const chunks = [];
   let bytes = 0;
-  socket.on('data', (d) => { chunks.push(d); bytes += d.length; });
+  socket.on('data', (d) => { if (collect) chunks.push(d); bytes += d.length; });
   const closed = new Promise((resolve) => {
     let error = null;
     socket.on('error', (e) => { error = e; });

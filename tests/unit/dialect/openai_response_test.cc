@@ -74,3 +74,30 @@ TEST(NormalizeUpstreamError, TopLevelMessageServers) {
 
 }  // namespace
 }  // namespace sluice::dialect
+
+namespace sluice::dialect {
+namespace {
+
+TEST(ExtractUsage, OnlyTopLevelUsageCounts) {
+  TokenUsage u;
+  // A "usage" inside a choice is not the response's usage.
+  ASSERT_TRUE(ExtractUsage(
+      R"({"choices":[{"message":{"content":"x"},"usage":{"prompt_tokens":999}}],"usage" : { "prompt_tokens" : 7 , "completion_tokens":3, "prompt_tokens_details":{"cached_tokens":2}}})",
+      u));
+  EXPECT_EQ(u.input, 7u);
+  EXPECT_EQ(u.output, 3u);
+  EXPECT_EQ(u.cached_input, 2u);
+  EXPECT_EQ(u.reasoning, 0u);
+}
+
+TEST(ExtractUsage, MalformedBodiesDoNotCrash) {
+  TokenUsage u;
+  for (std::string_view s : {R"({"usage":{)", R"({"usage":{"prompt_tokens":)", R"({"usage":{"prompt_tokens":"12"}})",
+                             R"("usage":{})", R"({"a":"\"usage\":{"})"}) {
+    ExtractUsage(s, u);
+  }
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace sluice::dialect

@@ -1,0 +1,121 @@
+// Turns the raw records of bench/load/compare.sh (one JSON object per line) into the markdown results:
+// one table with direct / nginx / sluice side by side, the sluice/nginx ratio, and the issue's targets.
+//   node bench/load/report.mjs raw.jsonl
+import { readFileSync } from "node:fs";
+
+const lines = readFileSync(process.argv[2], "utf8").split("\n").filter(Boolean);
+const recs = lines.map((l) => JSON.parse(l));
+const find = (kind, target) => recs.find((r) => r.kind === kind && (target === undefined || r.target === target));
+const meta = find("meta");
+const tck = meta.clk_tck;
+
+const fmt = (v, digits = 0) =>
+  v === undefined || v === null || Number.isNaN(v)
+    ? "—"
+    : v.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const mb = (kb) => (kb === undefined ? undefined : kb / 1024);
+const ratio = (s, n) => (s === undefined || n === undefined || n === 0 ? "—" : `${(s / n).toFixed(2)}×`);
+const verdict = (ok) => (ok === undefined ? "—" : ok ? "**met**" : "**not met**");
+
+// CPU microseconds per completed request (or per event) of the target's processes over the measured run.
+const cpuPer = (r, count) => (r && count > 0 ? (r.cpu_ticks / tck) * 1e6 / count : undefined);
+const median = (xs) => {
+  const v = xs.filter((x) => x !== undefined && !Number.isNaN(x)).sort((a, b) => a - b);
+  if (!v.length) return undefined;
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
+const all = (kind, target) => recs.filter((r) => r.kind === kind && r.target === target);
+// The median over rounds of fn(record) for each target, in table column order.
+const targets = ["direct", "nginx", "sluice"];
+const med = (kind, fn, only = targets) =>
+  targets.map((t) => (only.includes(t) ? median(all(kind, t).map(fn)) : undefined));
+const hold = { nginx: find("hold", "nginx"), sluice: find("hold", "sluice") };
+const idle = { nginx: find("rss_idle", "nginx"), sluice: find("rss_idle", "sluice") };
+const proxies = ["nginx", "sluice"];
+
+const rows = [];
+const row = (label, vals, digits, r, target, ok) =>
+  rows.push([label, ...vals.map((v) => fmt(v, digits)), r ?? ratio(vals[2], vals[1]), target ?? "", verdict(ok)]);
+
+// Non-streaming.
+row("non-stream requests/s", med("nonstream", (r) => r.wrk.rps), 0);
+for (const p of ["p50", "p90", "p99"]) {
+  row(`non-stream latency ${p} (ms, ${meta.conns} conns)`, med("nonstream", (r) => r.wrk[`${p}_us`] / 1000), 2);
+}
+const cpuReq = med("nonstream", (r) => cpuPer(r, r.wrk.requests));
+row("CPU per request (µs) ¹", cpuReq, 1, undefined, "≤ 1.20× nginx",
+  cpuReq[2] !== undefined ? cpuReq[2] <= 1.2 * cpuReq[1] : undefined);
+
+// Paced latency and the latency each proxy adds to the direct path.
+for (const p of ["p50", "p99"]) {
+  const v = med("paced", (r) => r.client[`${p}_us`]);
+  row(`paced ${meta.rate}/s latency ${p} (µs)`, v, 0);
+  const added = [undefined, v[1] - v[0], v[2] - v[0]];
+  rows.push([`added latency ${p} (µs)`, "—", fmt(added[1], 0), fmt(added[2], 0),
+    `${added[2] - added[1] >= 0 ? "+" : ""}${fmt(added[2] - added[1], 0)} µs`, "≤ nginx + 50 µs",
+    verdict(Number.isNaN(added[2]) ? undefined : added[2] <= added[1] + 50)]);
+}
+
+// Streaming.
+const eps = med("stream", (r) => r.wrk.events_per_s);
+row(`stream events/s (${meta.conns} streams × ${meta.stream_events} events)`, eps, 0, undefined, "≥ nginx",
+  eps[2] !== undefined ? eps[2] >= eps[1] : undefined);
+row("CPU per event (µs)", med("stream", (r) => cpuPer(r, r.wrk.events)), 2);
+
+// Memory.
+const rssIdle = [undefined, mb(idle.nginx?.rss_kb), mb(idle.sluice?.rss_kb)];
+row("RSS idle (MB) ²", rssIdle, 1, undefined, "sluice < 20 MB", rssIdle[2] !== undefined ? rssIdle[2] < 20 : undefined);
+row("RSS idle without tokenizer vocabularies (MB)", [undefined, undefined, mb(idle.sluice?.no_vocab_rss_kb)], 1, "");
+row("RSS under non-stream load (MB)", med("nonstream", (r) => mb(r.rss_kb), proxies), 1);
+row("RSS under stream load (MB)", med("stream", (r) => mb(r.rss_kb), proxies), 1);
+if (hold.sluice) {
+  const open = [undefined, hold.nginx?.held.open, hold.sluice.held.open];
+  row(`open streams reached (of ${fmt(meta.streams)})`, open, 0, "");
+  const rss = [undefined, mb(hold.nginx?.rss_kb), mb(hold.sluice.rss_kb)];
+  const full = hold.sluice.held.open === meta.streams;
+  row(`RSS with ${fmt(meta.streams)} open streams (MB)`, rss, 1, undefined, "sluice < 200 MB",
+    full ? rss[2] < 200 : false);
+  row("RSS after those streams closed (MB)", [undefined, mb(hold.nginx?.rss_after_kb), mb(hold.sluice.rss_after_kb)], 1);
+  row("time to open all streams (s)", [undefined, hold.nginx ? hold.nginx.held.ms / 1000 : undefined, hold.sluice.held.ms / 1000], 1);
+}
+
+const out = [];
+out.push(`Machine: ${meta.cores} cores (${meta.cpu}), Linux ${meta.kernel}, load average at start ${meta.loadavg}; ` +
+  `commit ${meta.commit}, ${meta.date}. Proxy under test on core 0; mock, wrk and load_client on core 1.`);
+out.push("");
+out.push("| metric | direct (mock) | nginx | sluice | sluice/nginx | target | |");
+out.push("|---|--:|--:|--:|--:|---|---|");
+for (const r of rows) out.push(`| ${r.join(" | ")} |`);
+out.push("");
+out.push(`Each figure is the median of ${meta.rounds} rounds (targets measured in turn within a round); ${meta.duration_s} s per ` +
+  `measured run; wrk \`-t1 -c${meta.conns}\`; paced client: one connection, ${meta.rate} requests/s.`);
+out.push("");
+out.push(`¹ utime+stime of the process(es) (/proc/<pid>/stat, ${tck} ticks/s) over the measured run ÷ completed ` +
+  "requests; nginx counts master + worker; \"direct\" is the mock's own CPU.");
+out.push(`² VmRSS after start-up, before any request; nginx is master + worker summed ` +
+  `(worker alone ${fmt(mb(idle.nginx?.worker_rss_kb), 1)} MB).`);
+
+// Anything that went wrong in a run is listed, so a number is never silently based on failures.
+const problems = [];
+for (const r of recs) {
+  const tag = `${r.kind} ${r.target} round ${r.round}`;
+  if (r.wrk) {
+    const w = r.wrk;
+    const errs = w.errors_connect + w.errors_read + w.errors_write + w.errors_status + w.errors_timeout;
+    if (errs > 0) problems.push(`${tag}: wrk errors connect ${w.errors_connect} read ${w.errors_read} write ${w.errors_write} status ${w.errors_status} timeout ${w.errors_timeout}`);
+    if (r.kind === "stream" && (w.short_streams > 0 || w.non_200 > 0)) problems.push(`${tag}: ${w.short_streams} streams without exactly ${meta.stream_events} events, ${w.non_200} non-200`);
+  }
+  if (r.client && r.client.errors > 0) problems.push(`${tag}: ${r.client.errors} errors, ${r.client.reconnects} reconnects`);
+  if (r.client && r.client.late > 0) problems.push(`${tag}: ${r.client.late} requests sent late (an answer took longer than the interval)`);
+}
+for (const t of ["nginx", "sluice"]) {
+  const h = hold[t];
+  if (h && (h.held.failed > 0 || h.held.open !== meta.streams))
+    problems.push(`open streams ${t}: ${h.held.open} open, ${h.held.failed} failed ${JSON.stringify(h.held.failures)}`);
+}
+if (problems.length) {
+  out.push("");
+  out.push("Problems seen during the run:");
+  for (const p of problems) out.push(`- ${p}`);
+}
+console.log(out.join("\n"));
