@@ -5,8 +5,8 @@
 namespace sluice::server {
 namespace {
 
-net::awaitable<void> AdminSession(SharedState& shared, tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+net::awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) {
+  beast::basic_stream<tcp, net::io_context::executor_type> stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
     http::request<http::empty_body> req;
@@ -51,7 +51,7 @@ net::awaitable<void> AdminSession(SharedState& shared, tcp::socket socket) {
 
 }  // namespace
 
-net::awaitable<void> AdminAcceptLoop(SharedState& shared, tcp::acceptor& acceptor) {
+net::awaitable<void> AdminAcceptLoop(SharedState& shared, upstream::Acceptor& acceptor) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
     if (ec) {

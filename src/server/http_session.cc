@@ -29,50 +29,11 @@ struct ConnectionGuard {
   SessionBase* session;
 };
 
-// The request-read deadline. Beast's tcp_stream closes the socket when its own deadline fires, which would
-// leave no way to answer 408; this timer only cancels the pending read and leaves the socket open for the
-// reply. The completion handler acts only if it belongs to the current arming (generation) and the deadline
-// is still armed: Disarm and the destructor clear the flag, so a handler already queued when the read
-// completes, or when the session ends, does nothing. The state is allocated once per connection.
-class ReadDeadline {
- public:
-  explicit ReadDeadline(net::io_context& ioc) : timer_(ioc) {}
-  ~ReadDeadline() { state_->armed = false; }
-  void Arm(tcp::socket& socket, std::chrono::steady_clock::time_point at) {
-    state_->socket = &socket;
-    state_->armed = true;
-    state_->expired = false;
-    uint64_t generation = ++state_->generation;
-    timer_.expires_at(at);
-    timer_.async_wait([state = state_, generation](boost::system::error_code ec) {
-      if (ec || !state->armed || state->generation != generation) return;
-      state->expired = true;
-      boost::system::error_code ignored;
-      state->socket->cancel(ignored);
-    });
-  }
-  void Disarm() {
-    state_->armed = false;
-    timer_.cancel();
-  }
-  bool expired() const { return state_->expired; }
-
- private:
-  struct State {
-    tcp::socket* socket = nullptr;
-    uint64_t generation = 0;
-    bool armed = false;
-    bool expired = false;
-  };
-  net::steady_timer timer_;
-  std::shared_ptr<State> state_ = std::make_shared<State>();
-};
-
 template <typename Stream>
 class Session final : public SessionBase, public ClientIo {
  public:
   Session(WorkerContext& worker, Stream stream, std::string peer)
-      : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)), read_deadline_(worker.ioc) {
+      : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)), deadline_(worker.deadlines) {
     buffer_.reserve(16384);
   }
 
@@ -81,21 +42,21 @@ class Session final : public SessionBase, public ClientIo {
   // ClientIo
   net::awaitable<bool> Write(std::span<const net::const_buffer> buffers) override {
     auto& cfg = worker_.runtime().config->server.timeouts;
-    Tcp().expires_after(cfg.client_write);
+    deadline_.Arm(Sock(), upstream::Clock::now() + cfg.client_write);
     auto [ec, n] = co_await net::async_write(stream_, buffers, kUseTuple);
-    Tcp().expires_never();
+    deadline_.Disarm();
     co_return !ec;
   }
   net::awaitable<bool> WaitForDisconnect() override {
     watching_ = true;
     bool gone = false;
-    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
       // Wait for readability without a speculative read (no syscall per request), then peek: EOF or an
       // error means the client left; bytes mean a pipelined request, left in the socket for the session.
-      auto [ec] = co_await Tcp().socket().async_wait(tcp::socket::wait_read, kUseTuple);
+      auto [ec] = co_await Sock().async_wait(tcp::socket::wait_read, kUseTuple);
       if (!ec && !stop_requested_) {
         char byte;
-        ssize_t n = ::recv(Tcp().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        ssize_t n = ::recv(Sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
         gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
       } else if (ec && ec != net::error::operation_aborted) {
         gone = true;
@@ -113,25 +74,38 @@ class Session final : public SessionBase, public ClientIo {
   void StopWatching() override {
     if (watching_) {
       stop_requested_ = true;
-      // Cancel only the pending read: a write may be in flight on the same socket.
-      Tcp().socket().cancel();
+      // Cancels the pending wait (a write in flight at the same time would fail too; the proxy never
+      // stops the watch while it writes).
+      boost::system::error_code ignored;
+      Sock().cancel(ignored);
     }
   }
   std::string_view PeerAddress() const override { return peer_; }
 
   // SessionBase
   void OnDrain() override {
-    if (idle_) Tcp().cancel();
+    if (idle_) {
+      boost::system::error_code ignored;
+      Sock().cancel(ignored);
+    }
   }
   void Abort() override {
     // Shut down rather than close: the disconnect watch sees EOF and cancels the upstream, pending writes
     // fail, and the request unwinds through its normal completion path (access-log line included).
     boost::system::error_code ignored;
-    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Sock().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
  private:
-  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+  upstream::Socket& Sock() {
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
+      return stream_;
+    } else {
+      return stream_.next_layer();
+    }
+  }
+  // Client-side deadlines (idle keep-alive, request read, slow-client write) on the worker's sweep list.
+  void ArmDeadline(std::chrono::milliseconds d) { deadline_.Arm(Sock(), upstream::Clock::now() + d); }
   net::awaitable<bool> Handshake();
   net::awaitable<void> Shutdown();
   // GCC 12 miscompiles temporaries with destructors inside co_await expressions: callers pass named values.
@@ -144,14 +118,15 @@ class Session final : public SessionBase, public ClientIo {
   bool idle_ = false;
   bool watching_ = false;
   bool stop_requested_ = false;
-  ReadDeadline read_deadline_;
+  upstream::Deadline deadline_;
 };
 
 template <typename Stream>
 net::awaitable<bool> Session<Stream>::Handshake() {
-  if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
-    Tcp().expires_after(worker_.runtime().config->server.timeouts.request_read);
+  if constexpr (std::is_same_v<Stream, upstream::TlsSocket>) {
+    ArmDeadline(worker_.runtime().config->server.timeouts.request_read);
     auto [ec, n] = co_await stream_.async_handshake(ssl::stream_base::server, buffer_.data(), kUseTuple);
+    deadline_.Disarm();
     if (ec) co_return false;
     buffer_.consume(n);
   }
@@ -160,13 +135,14 @@ net::awaitable<bool> Session<Stream>::Handshake() {
 
 template <typename Stream>
 net::awaitable<void> Session<Stream>::Shutdown() {
-  Tcp().expires_after(std::chrono::seconds(2));
-  if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
+  if constexpr (std::is_same_v<Stream, upstream::TlsSocket>) {
+    ArmDeadline(std::chrono::seconds(2));
     co_await stream_.async_shutdown(kUseTuple);
   }
+  deadline_.Disarm();
   boost::system::error_code ec;
-  Tcp().socket().shutdown(tcp::socket::shutdown_send, ec);
-  Tcp().close();
+  Sock().shutdown(tcp::socket::shutdown_send, ec);
+  Sock().close(ec);
 }
 
 template <typename Stream>
@@ -185,7 +161,7 @@ net::awaitable<void> Session<Stream>::Run() {
     // Wait for the first byte of the next request under the idle keep-alive deadline.
     if (buffer_.size() == 0) {
       idle_ = true;
-      Tcp().expires_after(server_cfg.timeouts.idle_keepalive);
+      ArmDeadline(server_cfg.timeouts.idle_keepalive);
       auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(16384), kUseTuple);
       idle_ = false;
       if (ec || n == 0) break;
@@ -196,11 +172,10 @@ net::awaitable<void> Session<Stream>::Run() {
     parser.header_limit(server_cfg.limits.max_header_bytes);
     parser.body_limit(server_cfg.limits.max_body_bytes);
     // One deadline for head and body together (the 100-continue write in between does not extend it).
-    auto read_deadline = std::chrono::steady_clock::now() + server_cfg.timeouts.request_read;
-    Tcp().expires_never();
-    read_deadline_.Arm(Tcp().socket(), read_deadline);
+    auto read_deadline = upstream::Clock::now() + server_cfg.timeouts.request_read;
+    deadline_.Arm(Sock(), read_deadline);
     auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
-    read_deadline_.Disarm();
+    deadline_.Disarm();
     if (hec) {
       std::optional<core::Error> reply;
       if (hec == http::error::header_limit) {
@@ -210,7 +185,7 @@ net::awaitable<void> Session<Stream>::Run() {
         reply = core::Error{core::ErrorCode::kBodyTooLarge, "Request body exceeds the limit of " +
                                                                 std::to_string(server_cfg.limits.max_body_bytes) +
                                                                 " bytes."};
-      } else if (hec == beast::error::timeout || read_deadline_.expired()) {
+      } else if (deadline_.expired()) {
         reply = core::Error{core::ErrorCode::kRequestTimeout, "The request was not received in time."};
       } else if (hec != http::error::end_of_stream && hec != net::error::eof &&
                  hec != net::error::connection_reset) {
@@ -235,16 +210,16 @@ net::awaitable<void> Session<Stream>::Run() {
       if (!co_await Write(b)) break;
     }
     if (!parser.is_done()) {
-      read_deadline_.Arm(Tcp().socket(), read_deadline);
+      deadline_.Arm(Sock(), read_deadline);
       auto [bec, bn] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
-      read_deadline_.Disarm();
+      deadline_.Disarm();
       if (bec) {
         std::optional<core::Error> reply;
         if (bec == http::error::body_limit) {
           reply = core::Error{core::ErrorCode::kBodyTooLarge, "Request body exceeds the limit of " +
                                                                   std::to_string(server_cfg.limits.max_body_bytes) +
                                                                   " bytes."};
-        } else if (bec == beast::error::timeout || read_deadline_.expired()) {
+        } else if (deadline_.expired()) {
           reply = core::Error{core::ErrorCode::kRequestTimeout, "The request body was not received in time."};
         } else if (bec != http::error::end_of_stream && bec != net::error::eof &&
                    bec != net::error::connection_reset && bec != http::error::partial_message) {
@@ -254,7 +229,6 @@ net::awaitable<void> Session<Stream>::Run() {
         break;
       }
     }
-    Tcp().expires_never();
     Request req = parser.release();
     bool keep_alive = req.keep_alive() && !worker_.shared.draining.load(std::memory_order_relaxed);
     bool keep = co_await HandleRequest(worker_, rt, *this, req, keep_alive);
@@ -269,7 +243,7 @@ net::awaitable<void> RunSession(WorkerContext& worker, Stream stream, std::strin
   co_await session.Run();
 }
 
-std::string PeerString(const tcp::socket& s) {
+std::string PeerString(const upstream::Socket& s) {
   boost::system::error_code ec;
   auto ep = s.remote_endpoint(ec);
   if (ec) return "";
@@ -278,7 +252,7 @@ std::string PeerString(const tcp::socket& s) {
 
 }  // namespace
 
-net::awaitable<void> AcceptLoop(WorkerContext& worker, tcp::acceptor& acceptor) {
+net::awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor) {
   const auto& limits = worker.runtime().config->server.limits;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
@@ -304,11 +278,10 @@ net::awaitable<void> AcceptLoop(WorkerContext& worker, tcp::acceptor& acceptor) 
     socket.set_option(tcp::no_delay(true), ec);
     std::string peer = PeerString(socket);
     if (worker.shared.server_tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *worker.shared.server_tls);
+      upstream::TlsSocket stream(std::move(socket), *worker.shared.server_tls);
       net::co_spawn(worker.ioc, RunSession(worker, std::move(stream), std::move(peer)), net::detached);
     } else {
-      net::co_spawn(worker.ioc, RunSession(worker, beast::tcp_stream(std::move(socket)), std::move(peer)),
-                    net::detached);
+      net::co_spawn(worker.ioc, RunSession(worker, std::move(socket), std::move(peer)), net::detached);
     }
   }
 }

@@ -20,7 +20,7 @@ namespace sluice::server {
 WorkerContext::WorkerContext(unsigned i, SharedState& s)
     : index(i),
       shared(s),
-      pool(ioc.get_executor(), *s.upstream_tls,
+      pool(ioc, deadlines, *s.upstream_tls,
            upstream::PoolSettings{s.runtime->config->upstream.max_idle_per_origin,
                                   s.runtime->config->upstream.pool_idle_timeout}),
       metrics(s.runtime->metrics->Shard(i)),
@@ -30,8 +30,8 @@ namespace {
 
 using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-tcp::acceptor MakeAcceptor(net::io_context& ioc, const tcp::endpoint& ep, bool reuse_port) {
-  tcp::acceptor a(ioc);
+upstream::Acceptor MakeAcceptor(net::io_context& ioc, const tcp::endpoint& ep, bool reuse_port) {
+  upstream::Acceptor a(ioc.get_executor());
   a.open(ep.protocol());
   a.set_option(net::socket_base::reuse_address(true));
   if (reuse_port) a.set_option(ReusePort(true));
@@ -48,6 +48,17 @@ std::string Format(const tcp::endpoint& ep) {
   std::string host = ep.address().to_string();
   if (ep.address().is_v6()) host = "[" + host + "]";
   return host + ":" + std::to_string(ep.port());
+}
+
+// Fires the worker's socket deadlines (see upstream/deadline.h).
+net::awaitable<void> SweepLoop(WorkerContext& worker) {
+  net::steady_timer timer(worker.ioc);
+  for (;;) {
+    timer.expires_after(upstream::kSweepInterval);
+    auto [ec] = co_await timer.async_wait(kUseTuple);
+    if (ec) co_return;
+    worker.deadlines.Sweep(upstream::Clock::now());
+  }
 }
 
 // Keeps the per-worker access log flowing even when traffic is light.
@@ -82,9 +93,9 @@ int Run(std::shared_ptr<const config::Config> config) {
 
   SharedState shared;
   std::vector<std::unique_ptr<WorkerContext>> workers;
-  std::vector<tcp::acceptor> acceptors;
+  std::vector<upstream::Acceptor> acceptors;
   net::io_context admin_ioc{1};
-  std::optional<tcp::acceptor> admin_acceptor;
+  std::optional<upstream::Acceptor> admin_acceptor;
   std::string http_addr, admin_addr;
   unsigned n_workers = config->server.workers ? config->server.workers : std::max(1u, std::thread::hardware_concurrency());
   try {
@@ -126,6 +137,7 @@ int Run(std::shared_ptr<const config::Config> config) {
     WorkerContext& w = *workers[i];
     net::co_spawn(w.ioc, AcceptLoop(w, acceptors[i]), net::detached);
     net::co_spawn(w.ioc, FlushLoop(w), net::detached);
+    net::co_spawn(w.ioc, SweepLoop(w), net::detached);
     threads.emplace_back([&w] {
       try {
         w.ioc.run();
@@ -155,7 +167,7 @@ int Run(std::shared_ptr<const config::Config> config) {
   shared.draining = true;
   for (unsigned i = 0; i < n_workers; ++i) {
     WorkerContext& w = *workers[i];
-    tcp::acceptor& a = acceptors[i];
+    upstream::Acceptor& a = acceptors[i];
     net::post(w.ioc, [&w, &a] {
       boost::system::error_code ec;
       a.close(ec);

@@ -35,6 +35,7 @@ struct WorkerContext {
   // One thread per io_context and no cross-thread I/O: the reactor's per-descriptor locks are skipped.
   // (The scheduler keeps its lock: the resolver thread and the drain signal post into it.)
   net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
+  upstream::DeadlineList deadlines;  // swept every upstream::kSweepInterval
   upstream::ConnectionPool pool;
   telemetry::WorkerMetrics& metrics;
   AccessLog access_log;

@@ -14,9 +14,9 @@ using core::Error;
 using core::ErrorCode;
 
 // A pooled connection the peer already closed (or that holds unexpected bytes) must not be reused.
-bool LooksAlive(beast::tcp_stream& s) {
+bool LooksAlive(Socket& s) {
   char byte;
-  ssize_t n = ::recv(s.socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  ssize_t n = ::recv(s.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
@@ -47,8 +47,9 @@ TlsContexts::TlsContexts(const std::string& extra_ca_file) {
   }
 }
 
-ConnectionPool::ConnectionPool(net::any_io_executor executor, const TlsContexts& tls, PoolSettings settings)
-    : executor_(std::move(executor)), tls_(tls), settings_(settings) {}
+ConnectionPool::ConnectionPool(net::io_context& ioc, DeadlineList& deadlines, const TlsContexts& tls,
+                               PoolSettings settings)
+    : ioc_(ioc), deadlines_(deadlines), tls_(tls), settings_(settings) {}
 
 size_t ConnectionPool::IdleCount() const {
   size_t n = 0;
@@ -70,7 +71,7 @@ net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin
       // Exchange::Send retries once on a fresh connection if a reused one turns out closed anyway.
       auto idle = now - c->idle_since;
       bool fresh = idle < std::chrono::seconds(1);
-      if (idle < settings_.idle_timeout && c->buffer.size() == 0 && (fresh || LooksAlive(c->Tcp()))) {
+      if (idle < settings_.idle_timeout && c->buffer.size() == 0 && (fresh || LooksAlive(c->Sock()))) {
         c->reused = true;
         ++stats_.reused;
         co_return c;
@@ -82,46 +83,47 @@ net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin
 
 net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Connect(const Origin& origin, bool tls_verify,
                                                                     Clock::time_point deadline) {
-  tcp::resolver resolver(executor_);
+  tcp::resolver resolver(ioc_);
   std::string port = std::to_string(origin.port);  // named: no temporaries inside co_await (GCC 12)
   auto [rec, endpoints] = co_await resolver.async_resolve(origin.host, port, kUseTuple);
   if (rec) {
     co_return Error{ErrorCode::kUpstreamDnsFailed,
                     "could not resolve upstream host '" + origin.host + "': " + rec.message()};
   }
-  auto conn = std::make_unique<Connection>(executor_);
+  auto conn = std::make_unique<Connection>(deadlines_);
   conn->origin_key = origin.key;
   // Beast reads at most the buffer's free capacity (min 512 bytes): without room, a 1 KiB response costs
   // three recv calls.
   conn->buffer.reserve(16384);
   if (origin.tls) {
-    conn->secure.emplace(executor_, const_cast<ssl::context&>(tls_verify ? tls_.verify : tls_.no_verify));
+    conn->secure.emplace(ioc_.get_executor(), const_cast<ssl::context&>(tls_verify ? tls_.verify : tls_.no_verify));
   } else {
-    conn->plain.emplace(executor_);
+    conn->plain.emplace(ioc_.get_executor());
   }
-  beast::tcp_stream& lowest = conn->Tcp();
-  lowest.expires_at(deadline);
-  auto [cec, ep] = co_await lowest.async_connect(endpoints, kUseTuple);
+  Socket& lowest = conn->Sock();
+  conn->deadline.Arm(lowest, deadline);
+  auto [cec, ep] = co_await net::async_connect(lowest, endpoints, kUseTuple);
   if (cec) {
-    if (cec == beast::error::timeout)
+    if (conn->deadline.expired())
       co_return Error{ErrorCode::kUpstreamTimeout, "timed out connecting to upstream " + origin.host_header};
     co_return Error{ErrorCode::kUpstreamConnectFailed,
                     "could not connect to upstream " + origin.host_header + ": " + cec.message()};
   }
-  lowest.socket().set_option(tcp::no_delay(true));
+  boost::system::error_code opt_ec;
+  lowest.set_option(tcp::no_delay(true), opt_ec);
   if (origin.tls) {
     SSL* ssl_handle = conn->secure->native_handle();
     if (!IsIpLiteral(origin.host)) SSL_set_tlsext_host_name(ssl_handle, origin.host.c_str());
     if (tls_verify) conn->secure->set_verify_callback(ssl::host_name_verification(origin.host));
     auto [hec] = co_await conn->secure->async_handshake(ssl::stream_base::client, kUseTuple);
     if (hec) {
-      if (hec == beast::error::timeout)
+      if (conn->deadline.expired())
         co_return Error{ErrorCode::kUpstreamTimeout, "timed out in TLS handshake with " + origin.host_header};
       co_return Error{ErrorCode::kUpstreamTlsFailed,
                       "TLS handshake with upstream " + origin.host_header + " failed: " + TlsReason(hec)};
     }
   }
-  lowest.expires_never();
+  conn->deadline.Disarm();
   ++stats_.created;
   co_return conn;
 }
@@ -130,7 +132,7 @@ void ConnectionPool::Release(ConnectionPtr connection) {
   auto& stack = idle_[connection->origin_key];
   if (stack.size() >= settings_.max_idle_per_origin) return;  // dropped: closes
   connection->idle_since = Clock::now();
-  connection->Tcp().expires_never();
+  connection->deadline.Disarm();
   stack.push_back(std::move(connection));
 }
 

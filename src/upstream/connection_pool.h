@@ -11,6 +11,7 @@
 
 #include "core/result.h"
 #include "upstream/asio.h"
+#include "upstream/deadline.h"
 #include "upstream/origin.h"
 
 namespace sluice::upstream {
@@ -18,16 +19,16 @@ namespace sluice::upstream {
 using Clock = std::chrono::steady_clock;
 
 struct Connection {
-  explicit Connection(const net::any_io_executor& ex) : executor(ex) {}
-  net::any_io_executor executor;
-  std::optional<beast::tcp_stream> plain;
-  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  explicit Connection(DeadlineList& deadlines) : deadline(deadlines) {}
+  std::optional<Socket> plain;
+  std::optional<TlsSocket> secure;
   beast::flat_buffer buffer;
+  Deadline deadline;  // armed around every socket operation
   Clock::time_point idle_since{};
   std::string origin_key;
   bool reused = false;
 
-  beast::tcp_stream& Tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+  Socket& Sock() { return secure ? secure->next_layer() : *plain; }
 };
 using ConnectionPtr = std::unique_ptr<Connection>;
 
@@ -52,7 +53,7 @@ struct PoolStats {
 
 class ConnectionPool {
  public:
-  ConnectionPool(net::any_io_executor executor, const TlsContexts& tls, PoolSettings settings);
+  ConnectionPool(net::io_context& ioc, DeadlineList& deadlines, const TlsContexts& tls, PoolSettings settings);
 
   // A connected (and handshaken) connection to `origin`: a pooled idle one when alive, else a new one.
   net::awaitable<core::Result<ConnectionPtr>> Acquire(const Origin& origin, bool tls_verify,
@@ -65,7 +66,8 @@ class ConnectionPool {
  private:
   net::awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
                                                       Clock::time_point deadline);
-  net::any_io_executor executor_;
+  net::io_context& ioc_;
+  DeadlineList& deadlines_;
   const TlsContexts& tls_;
   PoolSettings settings_;
   std::unordered_map<std::string, std::vector<ConnectionPtr>> idle_;

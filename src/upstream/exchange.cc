@@ -23,8 +23,8 @@ void Exchange::Cancel() {
   cancelled_ = true;
   if (conn_) {
     boost::system::error_code ignored;
-    conn_->Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
-    conn_->Tcp().cancel();
+    conn_->Sock().shutdown(tcp::socket::shutdown_both, ignored);
+    conn_->Sock().cancel(ignored);
   }
 }
 
@@ -35,7 +35,7 @@ std::string_view Exchange::Header(std::string_view name) const {
 }
 
 Error Exchange::MapError(const boost::system::error_code& ec, std::string_view phase) const {
-  if (ec == beast::error::timeout)
+  if (conn_ && conn_->deadline.expired())
     return Error{ErrorCode::kUpstreamTimeout, "upstream " + origin_.host_header + " timed out " + std::string(phase)};
   if (cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (ec.category() == net::error::get_ssl_category() || ec == net::ssl::error::stream_truncated)
@@ -88,8 +88,7 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   parser_->body_limit(boost::none);
   parser_->header_limit(64 * 1024);
 
-  auto& lowest = conn_->Tcp();
-  lowest.expires_at(std::min(Clock::now() + deadlines.first_byte, deadlines.total));
+  conn_->deadline.Arm(conn_->Sock(), std::min(Clock::now() + deadlines.first_byte, deadlines.total));
   std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(request.body)};
   boost::system::error_code ec;
   size_t n = 0;
@@ -100,9 +99,10 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   }
   bool stale = reused_ && retry_on_fresh;
   if (ec) {
-    if (stale && !cancelled_ && ec != beast::error::timeout) *retry_on_fresh = true;
+    if (stale && !cancelled_ && !conn_->deadline.expired()) *retry_on_fresh = true;
+    core::Error error = MapError(ec, "while sending the request");
     conn_.reset();
-    co_return MapError(ec, "while sending the request");
+    co_return error;
   }
   if (conn_->secure) {
     std::tie(ec, n) = co_await http::async_read_header(*conn_->secure, conn_->buffer, *parser_, kUseTuple);
@@ -114,9 +114,11 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
     if (stale && nothing_received && !cancelled_ &&
         (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::eof))
       *retry_on_fresh = true;
+    core::Error error = MapError(ec, "before the response headers");
     conn_.reset();
-    co_return MapError(ec, "before the response headers");
+    co_return error;
   }
+  conn_->deadline.Disarm();
   co_return true;
 }
 
@@ -126,7 +128,7 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
     body_done_ = true;
     co_return size_t{0};
   }
-  conn_->Tcp().expires_at(deadline);
+  conn_->deadline.Arm(conn_->Sock(), deadline);
   for (;;) {
     auto& body = parser_->get().body();
     body.data = buf;
@@ -148,11 +150,14 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
     }
     if (parser_->is_done()) {
       body_done_ = true;
-      conn_->Tcp().expires_never();
+      conn_->deadline.Disarm();
       if (got == 0) co_return size_t{0};
       co_return got;
     }
-    if (got > 0) co_return got;
+    if (got > 0) {
+      conn_->deadline.Disarm();
+      co_return got;
+    }
   }
 }
 
