@@ -2,6 +2,7 @@
 // Thread rule: called by one thread during a load.
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -180,6 +181,44 @@ void ParseLog(Reader& r, const Field* field, LogConfig& out) {
     }
   }
   ReadBool(r, m->Get("access_log"), out.access_log);
+}
+
+void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out) {
+  if (field == nullptr) return;
+  std::optional<Mapping> m = r.Map(*field, {"allow_estimate", "models"});
+  if (!m) return;
+  ReadBool(r, m->Get("allow_estimate"), out.allow_estimate);
+  const Field* models = m->Get("models");
+  if (models == nullptr) return;
+  std::optional<Mapping> rules = r.Map(*models);
+  if (!rules) return;
+  for (const Field& entry : rules->entries()) {
+    TokenizerModelRule rule;
+    rule.prefix = entry.key;
+    std::optional<Mapping> body = r.Map(entry, {"encoding", "estimate_factor"});
+    if (!body) continue;
+    if (const Field* enc = body->Get("encoding")) {
+      if (std::optional<Scalar> s = r.Text(*enc)) {
+        if (s->value == "o200k_base" || s->value == "cl100k_base") {
+          rule.encoding = s->value;
+        } else {
+          r.Error(*enc, "must be o200k_base or cl100k_base" + s->Shown());
+        }
+      }
+    }
+    if (const Field* factor = body->Get("estimate_factor")) {
+      if (std::optional<Scalar> s = r.Text(*factor)) {
+        char* end = nullptr;
+        double v = std::strtod(s->value.c_str(), &end);
+        if (s->value.empty() || end == nullptr || *end != '\0' || !(v > 0.05 && v < 20)) {
+          r.Error(*factor, "must be a number between 0.05 and 20" + s->Shown());
+        } else {
+          rule.estimate_factor = v;
+        }
+      }
+    }
+    out.models.push_back(std::move(rule));
+  }
 }
 
 }  // namespace sluice::config

@@ -105,12 +105,26 @@ struct LogConfig {
   bool access_log = true;      // one structured line per request at completion
 };
 
+// Token counting (src/tokenizer): overrides of the built-in model → tokenizer table, longest prefix wins.
+struct TokenizerModelRule {
+  std::string prefix;                // matched against the client-facing and upstream model names
+  std::string encoding = "o200k_base";  // o200k_base | cl100k_base
+  double estimate_factor = 0;        // 0: the encoding is the model's exact tokenizer; >0: count × factor,
+                                     // reported as an estimate
+};
+
+struct TokenizerConfig {
+  bool allow_estimate = true;  // count_tokens may answer with an estimate for models without a public tokenizer
+  std::vector<TokenizerModelRule> models;
+};
+
 struct Config {
   ServerConfig server;
   AdminConfig admin;
   UpstreamConfig upstream;
   StreamingConfig streaming;
   LogConfig log;
+  TokenizerConfig tokenizer;
   std::vector<ProviderConfig> providers;  // in file order
   std::vector<ModelConfig> models;        // in file order
   std::string source_path;

@@ -89,6 +89,40 @@ bool ScanTopLevelMembers(std::string_view s, std::vector<JsonMember>& out) {
   return false;
 }
 
+bool ScanArrayElements(std::string_view s, std::vector<std::pair<size_t, size_t>>& out) {
+  out.clear();
+  size_t i = SkipWs(s, 0);
+  if (i >= s.size() || s[i] != '[') return false;
+  i = SkipWs(s, i + 1);
+  if (i < s.size() && s[i] == ']') return true;
+  while (i < s.size()) {
+    size_t begin = i;
+    i = SkipValue(s, i);
+    out.emplace_back(begin, i);
+    i = SkipWs(s, i);
+    if (i < s.size() && s[i] == ',') {
+      i = SkipWs(s, i + 1);
+      continue;
+    }
+    return i < s.size() && s[i] == ']';
+  }
+  return false;
+}
+
+bool DecodeJsonString(std::string_view raw, std::string& out) {
+  if (raw.size() < 2 || raw.front() != '"' || raw.back() != '"') return false;
+  std::string_view inner = raw.substr(1, raw.size() - 2);
+  if (inner.find('\\') == std::string_view::npos) {
+    out.assign(inner);
+    return true;
+  }
+  boost::system::error_code ec;
+  auto v = boost::json::parse(raw, ec);
+  if (ec || !v.is_string()) return false;
+  out.assign(v.get_string().data(), v.get_string().size());
+  return true;
+}
+
 bool KeyEquals(const JsonMember& member, std::string_view name) {
   if (!member.key_escaped) return member.key == name;
   std::string quoted;

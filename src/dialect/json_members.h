@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sluice::dialect {
@@ -21,6 +22,13 @@ struct JsonMember {
 // Lists the top-level members of `json`, which must be a syntactically valid JSON object (validate first).
 // Returns false if the text is not an object.
 bool ScanTopLevelMembers(std::string_view json, std::vector<JsonMember>& out);
+
+// Lists the [begin, end) spans of the elements of `json`, which must be a valid JSON array.
+// Returns false if the text is not an array.
+bool ScanArrayElements(std::string_view json, std::vector<std::pair<size_t, size_t>>& out);
+
+// The decoded value of a JSON string literal `raw` (with its quotes); false if `raw` is not a string.
+bool DecodeJsonString(std::string_view raw, std::string& out);
 
 // True if the member's key equals `name` (decoding escapes when the raw key had any).
 bool KeyEquals(const JsonMember& member, std::string_view name);

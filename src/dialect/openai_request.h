@@ -7,8 +7,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/result.h"
+#include "dialect/json_members.h"
 
 namespace sluice::dialect {
 
@@ -20,6 +22,8 @@ struct OpenAiRequest {
   bool stream = false;
   bool client_wants_usage = false;  // stream_options.include_usage was true
   bool has_stream_options = false;
+  // Top-level members of the decoded body (spans into it), kept so the encoder does not scan again.
+  std::vector<JsonMember> members;
 };
 
 // Validates `body` (JSON object, `model` string, `messages` non-empty array for chat, `input` for
@@ -28,6 +32,7 @@ core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEnd
 
 // Body for an OpenAI-compatible upstream: `model` replaced by `upstream_model`; for streams,
 // stream_options.include_usage forced to true (so the gateway sees usage); every other byte unchanged.
+// `body` must be the exact bytes `request` was decoded from.
 std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest& request,
                                      std::string_view upstream_model);
 

@@ -43,7 +43,15 @@ net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, Cl
 // public tokenizer, a documented per-family estimate otherwise (marked in x-sluice-token-count).
 net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                          bool keep_alive) {
-  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models);
+  tokenizer::CountTokensOptions options;
+  options.allow_estimate = rt.config->tokenizer.allow_estimate;
+  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, options);
+  if (reply.ok() && reply->kind == tokenizer::CountTokensReply::Kind::kForward) {
+    // Asking the provider's own count endpoint arrives with the Anthropic provider adapter (issue 3).
+    reply = core::Error{core::ErrorCode::kInvalidRequest,
+                        "Exact token counting is not available for this model, and tokenizer.allow_estimate is "
+                        "false in the gateway's configuration."};
+  }
   if (!reply.ok()) {
     worker.metrics.RecordLocalReply(reply.error().code);
     std::string body = core::AnthropicErrorBody(reply.error());

@@ -60,6 +60,17 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     spec.routes.emplace_back(m.name, m.provider->config->name);
   }
   rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers);
+
+  // Config overrides of the model → tokenizer table.
+  for (const auto& rule : config->tokenizer.models) {
+    tokenizer::ModelRule r;
+    r.prefix = rule.prefix;
+    tokenizer::ParseEncodingName(rule.encoding, &r.tokenizer.encoding);
+    r.tokenizer.exact = rule.estimate_factor == 0;
+    r.tokenizer.factor = rule.estimate_factor == 0 ? 1.0 : rule.estimate_factor;
+    r.tokenizer.family = "config:" + rule.prefix;
+    rt->token_models.Set(std::move(r));
+  }
   for (auto& p : rt->providers) p.metric_id = rt->metrics->FindProvider(p.config->name);
   for (auto& m : rt->models) m.metric_id = rt->metrics->FindModel(m.name);
   boost::json::object list;
