@@ -89,8 +89,23 @@ void ApplyModelName(std::string_view model, Behaviour& out) {
       if (auto v = ParseUint(next, kMaxChunks)) { out.chunks = static_cast<uint32_t>(*v); ++i; }
     } else if (key == "tpc") {
       if (auto v = ParseUint(next, 4096); v && *v > 0) { out.tokens_per_chunk = static_cast<uint32_t>(*v); ++i; }
+    } else if ((key == "error" || key == "abort" || key == "retry") && next == "after") {
+      // error-after-N, abort-after-N (data events), retry-after-N (seconds): gateways do not forward the
+      // client's x-mock-* headers upstream, so these must be reachable through the model name.
+      std::string_view count = i + 2 < seg.size() ? seg[i + 2] : std::string_view{};
+      if (key == "retry") {
+        if (auto v = ParseUint(count, kU32)) { out.retry_after_s = static_cast<uint32_t>(*v); i += 2; }
+      } else if (auto v = ParseUint(count, kMaxChunks)) {
+        (key == "error" ? out.error_after_chunks : out.abort_after_chunks) = static_cast<uint32_t>(*v);
+        i += 2;
+      }
     } else if (key == "error") {
       if (auto v = ParseUint(next, 599); v && *v >= 400) { out.error_status = static_cast<uint16_t>(*v); ++i; }
+    } else if (key == "cached") {
+      if (auto v = ParseUint(next, 1ull << 40)) { out.cached_tokens = *v; ++i; }
+    } else if (key == "thinking") {
+      out.thinking_chunks = kDefaultThinkingChunks;
+      if (auto v = ParseUint(next, kMaxThinkingChunks)) { out.thinking_chunks = static_cast<uint32_t>(*v); ++i; }
     } else if (key == "hang") {
       if (next == "headers") { out.hang = Hang::kHeaders; ++i; }
       else if (next == "body") { out.hang = Hang::kBody; ++i; }
@@ -166,6 +181,13 @@ core::Result<Behaviour> ParseBehaviour(std::string_view model, const HeaderList&
       if (ok) b.prompt_tokens = v;
     } else if (IEquals(name, "cached-tokens")) {
       ok = num(1ull << 40, b.cached_tokens, expected);
+    } else if (IEquals(name, "cache-creation-tokens")) {
+      ok = num(1ull << 40, b.cache_creation_tokens, expected);
+    } else if (IEquals(name, "thinking")) {
+      uint32_t v = 0;
+      expected = "0..10000 thinking chunks";
+      ok = num(kMaxThinkingChunks, v, expected);
+      if (ok) b.thinking_chunks = v;
     } else if (IEquals(name, "reasoning-tokens")) {
       ok = num(1ull << 40, b.reasoning_tokens, expected);
     } else if (IEquals(name, "response-bytes")) {

@@ -31,9 +31,13 @@ struct Behaviour {
   Hang hang = Hang::kNone;
   uint32_t tool_calls = 0;        // parallel tool calls to return
   std::optional<uint64_t> prompt_tokens;       // override the estimate
-  uint64_t cached_tokens = 0;     // clamped to prompt_tokens
+  uint64_t cached_tokens = 0;     // clamped to prompt_tokens (Anthropic: cache_read_input_tokens)
+  uint64_t cache_creation_tokens = 0;  // Anthropic cache_creation_input_tokens; clamped to the uncached rest
   uint64_t reasoning_tokens = 0;  // added to completion_tokens
   std::optional<uint64_t> response_bytes;      // non-stream: exact body size; stream: total content bytes
+  // Thinking chunks generated before the answer (Anthropic: a `thinking` block; OpenAI: hidden, counted as
+  // reasoning tokens). Unset = the request decides (Anthropic `thinking.type` enabled/adaptive → default).
+  std::optional<uint32_t> thinking_chunks;
 };
 
 // Limits keep one request from exhausting the mock (and make bad values a 400, not a crash).
@@ -41,6 +45,8 @@ inline constexpr uint32_t kMaxChunks = 100000;
 inline constexpr uint32_t kMaxToolCalls = 128;
 inline constexpr uint64_t kMaxResponseBytes = 64ull << 20;
 inline constexpr uint32_t kDefaultToolCallsForModel = 2;
+inline constexpr uint32_t kDefaultThinkingChunks = 3;
+inline constexpr uint32_t kMaxThinkingChunks = 10000;
 
 // Header names are compared case-insensitively; only x-mock-* headers matter.
 using HeaderList = std::vector<std::pair<std::string_view, std::string_view>>;

@@ -134,38 +134,6 @@ class OpenAiStream final : public StreamRenderer {
   std::vector<Step> plan_;
 };
 
-// splitmix64: a tiny, well-mixed deterministic generator for embedding values.
-uint64_t SplitMix(uint64_t& state) {
-  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
-
-uint64_t Fnv1a(std::string_view a, std::string_view b) {
-  uint64_t h = 0xcbf29ce484222325ull;
-  for (unsigned char c : a) h = (h ^ c) * 0x100000001b3ull;
-  h = (h ^ 0xff) * 0x100000001b3ull;
-  for (unsigned char c : b) h = (h ^ c) * 0x100000001b3ull;
-  return h;
-}
-
-std::string Base64(const unsigned char* data, size_t n) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (size_t i = 0; i < n; i += 3) {
-    uint32_t v = uint32_t{data[i]} << 16;
-    if (i + 1 < n) v |= uint32_t{data[i + 1]} << 8;
-    if (i + 2 < n) v |= data[i + 2];
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back(i + 2 < n ? kAlphabet[v & 63] : '=');
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string RenderChunkJson(const ChatCall& call, const ResponseMeta& meta, std::string_view delta_json,

@@ -41,6 +41,51 @@ std::string Script::Content() const {
   return out;
 }
 
+std::string Script::Thinking() const {
+  std::string out;
+  for (const auto& c : thinking_chunks) out += c;
+  return out;
+}
+
+uint64_t Script::GeneratedTokens() const {
+  uint64_t n = 0;
+  for (uint32_t t : chunk_tokens) n += t;
+  for (uint32_t t : thinking_tokens) n += t;
+  for (const auto& t : tool_calls) n += 1 + t.fragments.size();
+  return n;
+}
+
+uint64_t SplitMix(uint64_t& state) {
+  uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint64_t Fnv1a(std::string_view a, std::string_view b) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : a) h = (h ^ c) * 0x100000001b3ull;
+  h = (h ^ 0xff) * 0x100000001b3ull;
+  for (unsigned char c : b) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+std::string Base64(const unsigned char* data, size_t n) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((n + 2) / 3 * 4);
+  for (size_t i = 0; i < n; i += 3) {
+    uint32_t v = uint32_t{data[i]} << 16;
+    if (i + 1 < n) v |= uint32_t{data[i + 1]} << 8;
+    if (i + 2 < n) v |= data[i + 2];
+    out.push_back(kAlphabet[(v >> 18) & 63]);
+    out.push_back(kAlphabet[(v >> 12) & 63]);
+    out.push_back(i + 1 < n ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back(i + 2 < n ? kAlphabet[v & 63] : '=');
+  }
+  return out;
+}
+
 std::vector<std::string> SplitUtf8(std::string_view text, size_t piece_bytes) {
   std::vector<std::string> out;
   piece_bytes = std::max<size_t>(piece_bytes, 4);
@@ -61,10 +106,77 @@ std::string Filler(size_t bytes) {
   return out;
 }
 
+namespace {
+
+// "thought0 thought1 …", tokens_per_chunk words a chunk, plus a signature derived from the text.
+void AddThinking(uint32_t chunks, uint32_t tpc, Script& s) {
+  std::string chunk;
+  uint64_t word = 0;
+  for (uint32_t c = 0; c < chunks; ++c) {
+    for (uint32_t t = 0; t < tpc; ++t, ++word) {
+      if (word > 0) chunk += ' ';
+      chunk += "thought";
+      chunk += std::to_string(word);
+    }
+    s.thinking_chunks.push_back(std::move(chunk));
+    s.thinking_tokens.push_back(tpc);
+    chunk.clear();
+  }
+  uint64_t state = Fnv1a("mock-thinking-signature", s.Thinking());
+  unsigned char bytes[kThinkingSignatureBytes];
+  for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = static_cast<unsigned char>(SplitMix(state));
+  s.thinking_signature = Base64(bytes, sizeof bytes);
+}
+
+// Cuts the content before the earliest stop sequence; returns the tokens left.
+uint64_t ApplyStopSequences(const std::vector<std::string>& stops, Script& s, uint64_t tokens) {
+  const std::string text = s.Content();
+  size_t cut = std::string::npos;
+  for (const auto& stop : stops) {
+    if (stop.empty()) continue;
+    size_t at = text.find(stop);
+    if (at != std::string::npos && (cut == std::string::npos || at < cut)) {
+      cut = at;
+      s.matched_stop = stop;
+    }
+  }
+  if (cut == std::string::npos) return tokens;
+  size_t offset = 0;
+  tokens = 0;
+  for (size_t i = 0; i < s.content_chunks.size(); ++i) {
+    std::string& chunk = s.content_chunks[i];
+    if (offset + chunk.size() <= cut) {
+      offset += chunk.size();
+      tokens += s.chunk_tokens[i];
+      continue;
+    }
+    chunk.resize(cut - offset);  // the chunk holding the match keeps the words before it
+    uint32_t words = static_cast<uint32_t>(SplitWords(chunk).size());
+    size_t keep = i;
+    if (!chunk.empty()) {
+      s.chunk_tokens[i] = words;  // a whitespace-only remainder costs no token
+      tokens += s.chunk_tokens[i];
+      keep = i + 1;
+    }
+    s.content_chunks.resize(keep);
+    s.chunk_tokens.resize(keep);
+    break;
+  }
+  s.finish_reason = "stop";
+  return tokens;
+}
+
+}  // namespace
+
 Script BuildScript(const ChatCall& call, const Behaviour& b) {
   Script s;
   const uint32_t tpc = std::max<uint32_t>(1, b.tokens_per_chunk);
   uint64_t completion = 0;
+
+  const uint32_t thinking = b.thinking_chunks.value_or(call.thinking_requested ? kDefaultThinkingChunks : 0);
+  if (thinking > 0) AddThinking(thinking, tpc, s);
+  uint64_t thinking_tokens = 0;
+  for (uint32_t t : s.thinking_tokens) thinking_tokens += t;
 
   if (b.tool_calls > 0) {
     s.finish_reason = "tool_calls";
@@ -105,6 +217,13 @@ Script BuildScript(const ChatCall& call, const Behaviour& b) {
     } else {
       tokens = uint64_t{kDefaultChunks} * tpc;
     }
+    if (call.max_tokens) {  // thinking spends the budget first, as with the real max_tokens
+      uint64_t budget = *call.max_tokens > thinking_tokens ? *call.max_tokens - thinking_tokens : 0;
+      if (tokens > budget) {
+        tokens = budget;
+        s.finish_reason = "length";
+      }
+    }
     const size_t chunk_count = static_cast<size_t>((tokens + tpc - 1) / tpc);
     s.content_chunks.reserve(chunk_count);
     s.chunk_tokens.reserve(chunk_count);
@@ -125,13 +244,15 @@ Script BuildScript(const ChatCall& call, const Behaviour& b) {
         in_chunk = 0;
       }
     }
+    if (!call.stop_sequences.empty()) tokens = ApplyStopSequences(call.stop_sequences, s, tokens);
     completion = tokens;
   }
 
   s.usage.prompt_tokens = b.prompt_tokens.value_or(call.prompt_tokens_estimate);
   s.usage.cached_tokens = std::min(b.cached_tokens, s.usage.prompt_tokens);
-  s.usage.reasoning_tokens = b.reasoning_tokens;
-  s.usage.completion_tokens = completion + b.reasoning_tokens;
+  s.usage.cache_creation_tokens = std::min(b.cache_creation_tokens, s.usage.prompt_tokens - s.usage.cached_tokens);
+  s.usage.reasoning_tokens = b.reasoning_tokens + thinking_tokens;
+  s.usage.completion_tokens = completion + s.usage.reasoning_tokens;
   return s;
 }
 

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "mock_llm/chat_flow.h"
 #include "mock_llm/http_io.h"
 #include "mock_llm/openai_reader.h"
 #include "mock_llm/openai_writer.h"
@@ -86,10 +87,14 @@ asio::awaitable<bool> Dispatch(Connection& conn, const Request& req) {
   Record(stats, req);
   if (verb == http::verb::post && path == "/v1/chat/completions") co_return co_await HandleChatCompletions(conn, req);
   if (verb == http::verb::post && path == "/v1/embeddings") co_return co_await HandleEmbeddings(conn, req);
+  if (verb == http::verb::post && path == "/v1/messages") co_return co_await HandleMessages(conn, req);
+  if (verb == http::verb::post && path == "/v1/messages/count_tokens") co_return co_await HandleCountTokens(conn, req);
   if (verb == http::verb::get && path == "/v1/models") {
+    if (WantsAnthropic(req)) co_return co_await HandleAnthropicModels(conn, req, {});
     co_return co_await WriteJson(conn, req, http::status::ok, RenderModelList());
   }
   if (verb == http::verb::get && path.starts_with("/v1/models/") && path.size() > 11) {
+    if (WantsAnthropic(req)) co_return co_await HandleAnthropicModels(conn, req, path.substr(11));
     co_return co_await WriteJson(conn, req, http::status::ok, RenderModel(path.substr(11)));
   }
   co_return co_await NotFound(conn, req);

@@ -22,6 +22,8 @@ std::string Stats::CountersJson() const {
   o["requests_total"] = r(requests_total);
   o["chat_requests"] = r(chat_requests);
   o["embeddings_requests"] = r(embeddings_requests);
+  o["messages_requests"] = r(messages_requests);
+  o["count_tokens_requests"] = r(count_tokens_requests);
   o["bad_requests"] = r(bad_requests);
   o["errors_injected"] = r(errors_injected);
   o["active_streams"] = r(active_streams);
@@ -57,12 +59,14 @@ std::string Stats::LastRequestJson() const {
   json::value body = json::parse(last_.body, ec);
   if (ec) body = json::string(last_.body);
   o["body"] = std::move(body);
+  o["body_raw"] = last_.body;  // byte-for-byte, for tests that compare what the gateway sent
   o["body_bytes"] = last_.body.size();
   return json::serialize(o);
 }
 
 void Stats::Reset() {
-  for (auto* c : {&connections_total, &requests_total, &chat_requests, &embeddings_requests, &bad_requests,
+  for (auto* c : {&connections_total, &requests_total, &chat_requests, &embeddings_requests, &messages_requests,
+                  &count_tokens_requests, &bad_requests,
                   &errors_injected, &streams_started, &streams_completed, &streams_cancelled,
                   &streams_error_injected, &streams_aborted, &client_disconnects}) {
     c->store(0, std::memory_order_relaxed);

@@ -28,6 +28,8 @@ class Stats {
   std::atomic<uint64_t> requests_total{0};        // every request except /mock/*
   std::atomic<uint64_t> chat_requests{0};
   std::atomic<uint64_t> embeddings_requests{0};
+  std::atomic<uint64_t> messages_requests{0};      // Anthropic POST /v1/messages
+  std::atomic<uint64_t> count_tokens_requests{0};  // Anthropic POST /v1/messages/count_tokens
   std::atomic<uint64_t> bad_requests{0};           // 400 and 404 answered by the mock itself
   std::atomic<uint64_t> errors_injected{0};        // x-mock-error-status answers
   std::atomic<int64_t> active_streams{0};
@@ -42,7 +44,8 @@ class Stats {
   // {"requests_total":…, …}
   std::string CountersJson() const;
   // {"method","target","headers":{lower-case name: value (repeats joined by ", ")},"body": parsed JSON or
-  //  the raw string when it is not JSON,"body_bytes"}; {} before the first request.
+  //  the raw string when it is not JSON,"body_raw": the body bytes as a string,"body_bytes"}; {} before the
+  //  first request.
   std::string LastRequestJson() const;
   void Reset();
 

@@ -1,13 +1,13 @@
 // Concurrency check for mock_llm: starts the mock (one thread), opens N concurrent slow streaming chat
 // requests, and reports how many completed with [DONE], the peak active streams seen by /mock/stats, and
 // the mock's resident memory at the peak.
-//   ulimit -n 20000; node tools/mock_llm/scripts/load_check.mjs BUILD/tools/mock_llm/mock_llm [N=10000]
+//   ulimit -n 20000; node tools/mock_llm/scripts/load_check.mjs BUILD/tools/mock_llm/mock_llm [N=10000] [openai|anthropic]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import readline from 'node:readline';
 
-const [binary, nArg] = process.argv.slice(2);
+const [binary, nArg, dialect = 'openai'] = process.argv.slice(2);
 if (!binary) {
   console.error('usage: load_check.mjs MOCK_BINARY [N]');
   process.exit(2);
@@ -31,19 +31,24 @@ const getJson = (path) => new Promise((resolve, reject) => {
 });
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-const body = JSON.stringify({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'load check' }] });
+const anthropic = dialect === 'anthropic';
+const body = JSON.stringify({ model: anthropic ? 'claude-mock' : 'gpt-4o', stream: true, ...(anthropic ? { max_tokens: 64 } : {}),
+  messages: [{ role: 'user', content: 'load check' }] });
+const path = anthropic ? '/v1/messages' : '/v1/chat/completions';
+const extraHeaders = anthropic ? { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' } : {};
+const endMarker = anthropic ? 'event: message_stop' : 'data: [DONE]';
 const rssBefore = rssKb();
 const started = Date.now();
 let done = 0, failed = 0;
 const errors = {};
 const one = () => new Promise((resolve) => {
-  const req = http.request({ host, port, method: 'POST', path: '/v1/chat/completions', agent,
-    headers: { 'content-type': 'application/json', 'x-mock-chunks': String(CHUNKS), 'x-mock-tps': String(TPS) } },
+  const req = http.request({ host, port, method: 'POST', path, agent,
+    headers: { 'content-type': 'application/json', 'x-mock-chunks': String(CHUNKS), 'x-mock-tps': String(TPS), ...extraHeaders } },
   (res) => {
     let tail = '';
     res.setEncoding('utf8');
     res.on('data', (d) => (tail = (tail + d).slice(-64)));
-    res.on('end', () => { tail.includes('data: [DONE]') ? done++ : failed++; resolve(); });
+    res.on('end', () => { tail.includes(endMarker) ? done++ : failed++; resolve(); });
     res.on('error', (e) => { failed++; errors[e.code] = (errors[e.code] ?? 0) + 1; resolve(); });
   });
   req.on('error', (e) => { failed++; errors[e.code] = (errors[e.code] ?? 0) + 1; resolve(); });
@@ -66,7 +71,7 @@ const stats = await getJson('/mock/stats');
 mock.kill('SIGTERM');
 const exitCode = await new Promise((resolve) => mock.once('exit', (code) => resolve(code)));
 const report = {
-  streams: N, completed: done, failed, errors, peak_active_streams: peakActive,
+  dialect, streams: N, completed: done, failed, errors, peak_active_streams: peakActive,
   rss_before_kb: rssBefore, peak_rss_kb: peakRss, rss_per_stream_kb: +((peakRss - rssBefore) / Math.max(1, peakActive)).toFixed(2),
   seconds: (Date.now() - started) / 1000, mock_streams_completed: stats.streams_completed, mock_exit_code: exitCode,
 };

@@ -49,6 +49,26 @@ TEST(Behaviour, ModelNameIgnoresUnparsableValues) {
   EXPECT_FALSE(b.chunks.has_value());
 }
 
+TEST(Behaviour, ModelNameFailuresThinkingAndCache) {
+  Behaviour b;
+  ApplyModelName("claude-sonnet-error-after-3-abort-after-7-retry-after-2-error-429-cached-40-thinking-4", b);
+  EXPECT_EQ(b.error_after_chunks, 3u);
+  EXPECT_EQ(b.abort_after_chunks, 7u);
+  EXPECT_EQ(b.retry_after_s, 2u);
+  EXPECT_EQ(b.error_status, 429);
+  EXPECT_EQ(b.cached_tokens, 40u);
+  EXPECT_EQ(b.thinking_chunks, 4u);
+  Behaviour c;
+  ApplyModelName("m_thinking/error_after_x", c);  // bare switch; an unparsable count is ignored
+  EXPECT_EQ(c.thinking_chunks, kDefaultThinkingChunks);
+  EXPECT_FALSE(c.error_after_chunks);
+  EXPECT_EQ(c.error_status, 0);
+  Behaviour d;
+  ApplyModelName("gpt-4o", d);
+  EXPECT_FALSE(d.thinking_chunks);
+  EXPECT_FALSE(d.retry_after_s);
+}
+
 TEST(Behaviour, HeadersWinOverModelName) {
   auto b = ParseBehaviour("mock-delay-200ms-tools-3",
                           {{"X-Mock-Delay-Ms", "5"}, {"x-mock-tool-calls", "0"}, {"content-type", "x"}});

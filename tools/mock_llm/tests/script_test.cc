@@ -89,6 +89,37 @@ TEST(Script, UsageOverridesAndClamps) {
   EXPECT_EQ(s.usage.completion_tokens, 6u);  // 2 words + 4 reasoning
 }
 
+TEST(Script, ThinkingCountsAsReasoningAndSpendsMaxTokens) {
+  Behaviour b;
+  b.thinking_chunks = 3;
+  b.tokens_per_chunk = 2;
+  b.cache_creation_tokens = 100;  // clamped to the prompt left after cache reads
+  b.cached_tokens = 15;
+  ChatCall call = Call("a b c d e f");
+  call.max_tokens = 8;  // 6 thinking tokens leave 2 for the text
+  Script s = BuildScript(call, b);
+  EXPECT_EQ(s.thinking_chunks, (std::vector<std::string>{"thought0 thought1", " thought2 thought3", " thought4 thought5"}));
+  EXPECT_EQ(s.Content(), "a b");
+  EXPECT_EQ(s.finish_reason, "length");
+  EXPECT_EQ(s.usage.reasoning_tokens, 6u);
+  EXPECT_EQ(s.usage.completion_tokens, 8u);
+  EXPECT_EQ(s.usage.cache_creation_tokens, 5u);
+  EXPECT_EQ(s.GeneratedTokens(), 8u);
+  EXPECT_EQ(s.thinking_signature, BuildScript(call, b).thinking_signature);  // deterministic
+  EXPECT_EQ(s.thinking_signature.size(), kThinkingSignatureBytes * 4 / 3);
+}
+
+TEST(Script, StopSequenceCutsTheText) {
+  ChatCall call = Call("alpha beta gamma");
+  call.stop_sequences = {"", "ta ga"};
+  Script s = BuildScript(call, Behaviour{});
+  EXPECT_EQ(s.Content(), "alpha be");
+  EXPECT_EQ(s.matched_stop, "ta ga");
+  EXPECT_EQ(s.finish_reason, "stop");
+  EXPECT_EQ(s.usage.completion_tokens, 2u);
+  EXPECT_EQ(s.content_chunks.size(), 2u);
+}
+
 TEST(Script, ResponseBytesSpreadsFillerOverChunks) {
   Behaviour b;
   b.response_bytes = 1000;

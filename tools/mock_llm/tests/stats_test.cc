@@ -21,8 +21,13 @@ TEST(Stats, LastRequestJson) {
   EXPECT_EQ(v.at("headers").at("authorization"), "Bearer k");
   EXPECT_EQ(v.at("headers").at("x-a"), "1, 2");
   EXPECT_EQ(v.at("body").at("stream_options").at("include_usage"), true);
+  EXPECT_EQ(v.at("body_raw"), R"({"model":"m","stream_options":{"include_usage":true}})");
   s.RecordRequest({"POST", "/", {}, "not json"});
   EXPECT_EQ(json::parse(s.LastRequestJson()).at("body"), "not json");
+  s.RecordRequest({"POST", "/", {}, "{ \"a\" :\t1 }"});  // the parsed body loses the spacing; body_raw keeps it
+  v = json::parse(s.LastRequestJson());
+  EXPECT_EQ(v.at("body_raw"), "{ \"a\" :\t1 }");
+  EXPECT_EQ(v.at("body_bytes"), 11);
 }
 
 TEST(Stats, CountersAndReset) {
