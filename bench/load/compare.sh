@@ -8,7 +8,7 @@
 #
 # usage: bench/load/compare.sh [--build DIR] [--out FILE] [--duration S] [--conns N] [--rate R]
 #                              [--rounds N] [--streams N] [--no-nginx-streams] [--keep]
-#   --build DIR        build dir holding src/sluice and tools/mock_llm/mock_llm (default: ./build)
+#   --build DIR        build dir holding src/sluice and tools/mock_llm/mock_llm (default: <repo>/build)
 #   --out FILE         results markdown (default: <work dir>/results.md; raw records next to it)
 #   --duration S       seconds per measured run (default 5; each wrk run has a 2 s warm-up before it)
 #   --rounds N         measure direct, nginx, sluice in turn N times; the table shows medians (default 3)
@@ -109,7 +109,9 @@ current system handles about two thousand requests per second at peak, with a Po
 behind it and a Redis cache for sessions. We want to split out the ledger, the fraud checks and the \
 notification sender first. Please outline the order in which you would extract these parts, the data \
 ownership boundaries you would draw, how you would keep the ledger consistent during the migration, \
-and which metrics you would watch to decide that each step is safe to roll out to all customers."
+and which metrics you would watch to decide that each step is safe to roll out to all customers. A \
+nightly batch job reconciles card settlements against the ledger; it must keep working throughout the \
+migration, without duplicate or missing entries."
 body() {  # model, stream(true|false)
   printf '{"model":"%s","stream":%s,"max_tokens":256,"temperature":0.2,"messages":[{"role":"system","content":"You are a senior backend engineer. Answer concisely, with numbered steps and no marketing language."},{"role":"user","content":"%s"}]}' \
     "$1" "$2" "$USER_TEXT"
@@ -226,7 +228,9 @@ EOF
     curl -s -o /dev/null "http://127.0.0.1:$port/mock/stats" && break
     sleep 0.1
   done
-  NGINX_PIDS=("$NGINX_PID" $(pgrep -P "$NGINX_PID"))
+  local workers
+  mapfile -t workers < <(pgrep -P "$NGINX_PID")
+  NGINX_PIDS=("$NGINX_PID" "${workers[@]}")
 }
 NGINX_PORT=$(free_port)
 NGINX_STREAM_PORT=$(free_port)
@@ -345,7 +349,8 @@ if ((STREAMS > 0)); then
   if ((NGINX_STREAMS)); then
     # A separate nginx sized for the open streams (see start_nginx); the throughput instance stays idle.
     HOLD_PORT=$(free_port)
-    start_nginx "$WORK/nginx-hold" $((2 * STREAMS + 100)) "$(free_port)" "$HOLD_PORT"
+    # nginx starts closing idle connections once fewer than 1/16 of its table is free: leave headroom.
+    start_nginx "$WORK/nginx-hold" $((2 * STREAMS * 17 / 16 + 1000)) "$(free_port)" "$HOLD_PORT"
     NGINX_STREAM_PORT=$HOLD_PORT
     log "nginx for the open-streams test: pids ${NGINX_PIDS[*]} on port $HOLD_PORT"
     run_hold nginx
@@ -353,7 +358,10 @@ if ((STREAMS > 0)); then
 fi
 
 # Both proxies must have survived everything.
-kill -0 "$SLUICE_PID" && kill -0 "$MAIN_NGINX_PID" && kill -0 "$NGINX_PID" || { echo "compare.sh: a proxy died during the run" >&2; exit 1; }
+if ! kill -0 "$SLUICE_PID" || ! kill -0 "$MAIN_NGINX_PID" || ! kill -0 "$NGINX_PID"; then
+  echo "compare.sh: a proxy died during the run" >&2
+  exit 1
+fi
 
 {
   echo "Command: \`bench/load/compare.sh --rounds $ROUNDS --duration $DURATION --conns $CONNS --rate $RATE --streams $STREAMS_REQUESTED\`"
@@ -362,4 +370,8 @@ kill -0 "$SLUICE_PID" && kill -0 "$MAIN_NGINX_PID" && kill -0 "$NGINX_PID" || { 
 } >"$OUT"
 cp "$RAW" "${OUT%.md}.raw.jsonl" 2>/dev/null || true
 cat "$OUT"
-log "results: $OUT (raw records: ${OUT%.md}.raw.jsonl; logs: $WORK)"
+if ((KEEP)) || [[ "$OUT" == "$WORK"/* ]]; then
+  log "results: $OUT (raw records: ${OUT%.md}.raw.jsonl; configs and logs: $WORK)"
+else
+  log "results: $OUT (raw records: ${OUT%.md}.raw.jsonl)"
+fi
