@@ -3,9 +3,11 @@
 #include <array>
 #include <optional>
 
+#include "dialect/openai_chat.h"
 #include "dialect/openai_response.h"
 #include "server/completion.h"
 #include "server/disconnect_watch.h"
+#include "server/stream_transform.h"
 #include "stream/sse_parser.h"
 
 namespace sluice::server {
@@ -61,23 +63,24 @@ struct Timed {
   ~Timed() { acc += Clock::now() - t0; }
 };
 
-// Streams SSE from the upstream to the client. The first event is held until it is known not to be an
-// error, so an upstream that fails at once still yields a proper error status (and, later, a fallback).
+// Streams SSE from the upstream to the client through `transform`. The first event is held until it is
+// known not to be an error, so an upstream that fails at once still yields a proper error status (and,
+// with the routing work, a fallback).
 net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
-                                   DisconnectWatch& watch, const RuntimeModel& model,
-                                   const dialect::OpenAiRequest& req, RequestRecord& rec, bool keep_alive) {
+                                   DisconnectWatch& watch, const RuntimeModel& model, StreamTransform& transform,
+                                   RequestRecord& rec, bool keep_alive) {
   const auto& cfg = *worker.runtime().config;
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   stream::SseParser parser(stream::SseParser::Options{kMaxSseEvent});
-  std::array<char, 16384> buf;
+  // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
+  std::array<char, 8192> buf;
   std::string pending;
-  pending.reserve(buf.size() + 256);
+  StreamProgress progress;
   bool committed = false;
-  bool saw_done = false;
-  bool saw_error = false;
+  bool ended = false;
   std::optional<Error> failure;
   worker.metrics.StreamStarted();
-  for (;;) {
+  while (!ended) {
     auto idle_deadline = std::min(Clock::now() + cfg.streaming.idle_timeout, stream_end);
     core::Result<size_t> got = size_t{0};
     {
@@ -96,45 +99,31 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       break;
     }
     if (got.value() == 0) {
-      if (!saw_done && !saw_error)
+      ended = true;
+      if (!transform.OnEnd(pending, progress))
         failure = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
-      break;
-    }
-    bool fed = parser.FeedAll(std::string_view(buf.data(), got.value()), [&](const stream::SseItem& item) {
-      if (item.kind == stream::SseKind::kComment) {
-        // Keep-alives keep the client's idle timers happy; comments inside an event travel in its raw bytes.
-        if (!item.comment.inside_event) pending += item.comment.raw;
-        return;
+    } else {
+      bool fed = parser.FeedAll(std::string_view(buf.data(), got.value()), [&](const stream::SseItem& item) {
+        if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
+        transform.OnItem(item, pending, progress);
+      });
+      if (!fed) {
+        failure = parser.error();
+        break;
       }
-      const stream::SseEvent& ev = item.event;
-      if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
-      if (stream::IsDone(ev.data)) {
-        saw_done = true;
-        pending += ev.raw;
-        return;
-      }
-      dialect::TokenUsage usage;
-      dialect::ChunkInfo info = dialect::InspectChunk(ev.data, usage);
-      if (usage.present) rec.usage = usage;
-      if (info.is_error) saw_error = true;
-      if (info.usage_only && !req.client_wants_usage) return;  // the client did not ask for it
-      pending += ev.raw;
-    });
-    if (!fed) {
-      failure = parser.error();
-      break;
     }
     if (pending.empty()) continue;
     if (!committed) {
-      if (saw_error) {
+      if (progress.error) {
         // The very first event is an error: answer with an error status instead of a 200 stream.
-        rec.status = 502;
+        rec.status = progress.error_status;
         std::string body(pending.substr(pending.find('{')));
         while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
         co_await watch.Stop();
         worker.metrics.StreamEnded();
-        std::string normalized = dialect::NormalizeUpstreamError(502, body);
-        co_return co_await SendResponse(io, 502, "application/json", normalized, keep_alive);
+        std::string normalized = dialect::NormalizeUpstreamError(progress.error_status, body);
+        co_return co_await SendResponse(io, static_cast<unsigned>(progress.error_status), "application/json",
+                                        normalized, keep_alive);
       }
       std::string head;
       AppendStatusLine(head, 200, keep_alive);
@@ -153,14 +142,16 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       ok = co_await WriteChunk(io, pending);
     }
     pending.clear();
+    if (pending.capacity() > 64 * 1024) pending.shrink_to_fit();  // a rare huge event keeps no memory
     if (!ok) {
       rec.client_gone = true;
       break;
     }
-    if (saw_error) break;
+    if (progress.error) break;
   }
   co_await watch.Stop();
   worker.metrics.StreamEnded();
+  rec.usage = progress.usage;
   if (watch.client_gone() || rec.client_gone) {
     rec.client_gone = true;
     rec.status = 499;
@@ -180,7 +171,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     bool ok = co_await WriteLastChunk(io);
     co_return ok && keep_alive;
   }
-  if (saw_error) {
+  if (progress.error) {
     rec.error_code = "upstream_stream_error";
     ex.Cancel();
   }
@@ -195,6 +186,11 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   }
   bool ok = co_await WriteLastChunk(io);
   co_return ok && keep_alive;
+}
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 }  // namespace
@@ -232,11 +228,44 @@ net::awaitable<bool> ProxyOpenAi(WorkerContext& worker, const Runtime& rt, Clien
   }
 
   const RuntimeProvider& provider = *model->provider;
-  std::string upstream_body = dialect::EncodeOpenAiUpstreamBody(request.body(), req, model->upstream_model);
   upstream::OutgoingRequest out;
-  out.target = endpoint == dialect::OpenAiEndpoint::kChatCompletions ? kChatPath : kEmbeddingsPath;
-  out.body = upstream_body;
-  out.headers.reserve(provider.headers.size() + 1);
+  std::string upstream_body;
+  // Translation (another provider dialect): the request goes through the IR; the adapter builds the body,
+  // path and auth headers. Same dialect: the client's bytes go out with only the model (and stream usage)
+  // changed.
+  std::optional<ir::ChatRequest> ir_request;
+  provider::UpstreamRequest adapted;
+  if (provider.adapter) {
+    std::optional<Error> refused;
+    if (endpoint != dialect::OpenAiEndpoint::kChatCompletions) {
+      refused = Error{ErrorCode::kInvalidRequest,
+                      "The model '" + req.model + "' does not support embeddings.", 0, "model"};
+    } else if (auto decoded_ir = dialect::DecodeOpenAiChatRequest(request.body()); !decoded_ir.ok()) {
+      refused = decoded_ir.error();
+    } else {
+      ir_request = std::move(decoded_ir).value();
+      provider::Target target{model->upstream_model, provider.config->api_key.value, "", 0};
+      auto built = provider.adapter->BuildRequest(*ir_request, target);
+      if (built.ok()) {
+        adapted = std::move(built).value();
+      } else {
+        refused = built.error();
+      }
+    }
+    if (refused) {
+      rec.status = refused->Status();
+      rec.error_code = refused->Code();
+      co_return co_await SendLocalError(worker, io, *refused, keep_alive);
+    }
+    out.target = adapted.path;
+    out.body = adapted.body;
+    for (const auto& h : adapted.headers) out.headers.emplace_back(h.name, h.value);
+  } else {
+    upstream_body = dialect::EncodeOpenAiUpstreamBody(request.body(), req, model->upstream_model);
+    out.target = endpoint == dialect::OpenAiEndpoint::kChatCompletions ? kChatPath : kEmbeddingsPath;
+    out.body = upstream_body;
+  }
+  out.headers.reserve(out.headers.size() + provider.headers.size() + 1);
   for (const auto& [k, v] : provider.headers) out.headers.emplace_back(k, v);
   if (req.stream) out.headers.emplace_back("Accept", "text/event-stream");
 
@@ -271,7 +300,14 @@ net::awaitable<bool> ProxyOpenAi(WorkerContext& worker, const Runtime& rt, Clien
   std::string_view content_type = ex.Header("content-type");
   bool is_sse = content_type.starts_with("text/event-stream");
   if (status >= 200 && status < 300 && req.stream && is_sse) {
-    co_return co_await ForwardStream(worker, io, ex, watch, *model, req, rec, keep_alive);
+    if (provider.adapter) {
+      dialect::OpenAiEncodeOptions options;
+      options.created = UnixNow();
+      TranslatedToOpenAiStream transform(provider.adapter->NewStreamDecoder(), options, ir_request->include_usage);
+      co_return co_await ForwardStream(worker, io, ex, watch, *model, transform, rec, keep_alive);
+    }
+    PassthroughOpenAiStream transform(req.client_wants_usage);
+    co_return co_await ForwardStream(worker, io, ex, watch, *model, transform, rec, keep_alive);
   }
 
   uint64_t limit = status >= 300 ? kMaxErrorBody : rt.config->upstream.max_response_bytes;
@@ -298,8 +334,31 @@ net::awaitable<bool> ProxyOpenAi(WorkerContext& worker, const Runtime& rt, Clien
   if (status >= 300) {
     rec.error_code = "upstream_error";
     worker.metrics.RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
+    if (provider.adapter) {
+      // The provider's error in the client's dialect, with a status the client understands (529 → 503).
+      Error translated = provider.adapter->DecodeError(static_cast<int>(status), body.value());
+      rec.status = translated.Status();
+      std::string rendered = core::OpenAiErrorBody(translated);
+      co_return co_await SendResponse(io, static_cast<unsigned>(translated.Status()), "application/json", rendered,
+                                      keep_alive, extra);
+    }
     std::string normalized = dialect::NormalizeUpstreamError(static_cast<int>(status), body.value());
     co_return co_await SendResponse(io, status, "application/json", normalized, keep_alive, extra);
+  }
+  if (provider.adapter) {
+    auto decoded_response = provider.adapter->DecodeResponse(body.value());
+    if (!decoded_response.ok()) {
+      rec.status = decoded_response.error().Status();
+      rec.error_code = decoded_response.error().Code();
+      co_return co_await SendLocalError(worker, io, decoded_response.error(), keep_alive);
+    }
+    const ir::Usage& u = decoded_response->usage;
+    rec.usage = dialect::TokenUsage{u.input, u.output, u.cache_read, u.reasoning, u.present};
+    dialect::OpenAiEncodeOptions options;
+    options.created = UnixNow();
+    std::string encoded = dialect::EncodeOpenAiChatResponse(*decoded_response, options);
+    Timed t{rec.client_wait};
+    co_return co_await SendResponse(io, status, "application/json", encoded, keep_alive, extra);
   }
   dialect::ExtractUsage(body.value(), rec.usage);
   Timed t{rec.client_wait};

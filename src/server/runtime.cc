@@ -5,6 +5,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "provider/anthropic.h"
+
 namespace sluice::server {
 
 const RuntimeModel* Runtime::FindModel(std::string_view name) const {
@@ -24,8 +26,21 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     if (!origin.ok()) throw std::runtime_error("provider " + p.name + ": " + origin.error().message);
     rp.origin = std::move(origin).value();
     rp.timeouts = p.timeouts ? *p.timeouts : config->upstream.timeouts;
-    rp.headers.emplace_back("Content-Type", "application/json");
-    if (!p.api_key.empty()) rp.headers.emplace_back("Authorization", "Bearer " + p.api_key.value);
+    switch (p.type) {
+      case config::ProviderType::kOpenAi:
+      case config::ProviderType::kOpenAiCompatible:
+        rp.headers.emplace_back("Content-Type", "application/json");
+        if (!p.api_key.empty()) rp.headers.emplace_back("Authorization", "Bearer " + p.api_key.value);
+        break;
+      case config::ProviderType::kAnthropic: {
+        static const provider::AnthropicAdapter kAnthropic;  // immutable, shared by every worker
+        rp.adapter = &kAnthropic;  // builds its own auth and version headers
+        break;
+      }
+      default:
+        throw std::runtime_error("provider " + p.name + ": type '" + p.type_name +
+                                 "' is not supported by this build yet (see docs/providers.md)");
+    }
     for (const auto& [k, v] : p.headers) rp.headers.emplace_back(k, v);
     rt->providers.push_back(std::move(rp));
   }

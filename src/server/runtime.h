@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/schema.h"
+#include "provider/adapter.h"
 #include "telemetry/metrics_registry.h"
 #include "tokenizer/model_table.h"
 #include "upstream/exchange.h"
@@ -25,6 +26,9 @@ struct RuntimeProvider {
   std::vector<std::pair<std::string, std::string>> headers;
   config::UpstreamTimeouts timeouts;
   telemetry::ProviderId metric_id;
+  // Set when the provider speaks another dialect than the client (translation through the IR); null for
+  // OpenAI-compatible upstreams, which get the client's bytes.
+  const provider::ProviderAdapter* adapter = nullptr;
 };
 
 struct RuntimeModel {
