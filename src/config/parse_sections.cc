@@ -185,8 +185,9 @@ void ParseLog(Reader& r, const Field* field, LogConfig& out) {
 
 void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out) {
   if (field == nullptr) return;
-  std::optional<Mapping> m = r.Map(*field, {"allow_estimate", "models"});
+  std::optional<Mapping> m = r.Map(*field, {"preload", "allow_estimate", "models"});
   if (!m) return;
+  ReadBool(r, m->Get("preload"), out.preload);
   ReadBool(r, m->Get("allow_estimate"), out.allow_estimate);
   const Field* models = m->Get("models");
   if (models == nullptr) return;

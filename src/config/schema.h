@@ -114,6 +114,7 @@ struct TokenizerModelRule {
 };
 
 struct TokenizerConfig {
+  bool preload = false;        // load the vocabularies (~21 MB) at start-up instead of on the first count
   bool allow_estimate = true;  // count_tokens may answer with an estimate for models without a public tokenizer
   std::vector<TokenizerModelRule> models;
 };

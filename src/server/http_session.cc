@@ -34,7 +34,7 @@ class Session final : public SessionBase, public ClientIo {
  public:
   Session(WorkerContext& worker, Stream stream, std::string peer)
       : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)), deadline_(worker.deadlines) {
-    buffer_.reserve(16384);
+    buffer_.reserve(4096);  // a typical chat request fits; Beast grows it for larger ones
   }
 
   net::awaitable<void> Run();
@@ -162,7 +162,7 @@ net::awaitable<void> Session<Stream>::Run() {
     if (buffer_.size() == 0) {
       idle_ = true;
       ArmDeadline(server_cfg.timeouts.idle_keepalive);
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(16384), kUseTuple);
+      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
       idle_ = false;
       if (ec || n == 0) break;
       buffer_.commit(n);

@@ -21,12 +21,14 @@ TEST(TokenizerSection, DefaultsAllowEstimatesWithNoOverrides) {
   LoadResult r = Load("");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE(r.config->tokenizer.allow_estimate);
+  EXPECT_FALSE(r.config->tokenizer.preload);
   EXPECT_TRUE(r.config->tokenizer.models.empty());
 }
 
 TEST(TokenizerSection, ReadsRulesInOrder) {
   LoadResult r = Load(R"(
 tokenizer:
+  preload: true
   allow_estimate: false
   models:
     my-finetune-: { encoding: cl100k_base }
@@ -35,6 +37,7 @@ tokenizer:
   ASSERT_TRUE(r.ok());
   const auto& t = r.config->tokenizer;
   EXPECT_FALSE(t.allow_estimate);
+  EXPECT_TRUE(t.preload);
   ASSERT_EQ(t.models.size(), 2u);
   EXPECT_EQ(t.models[0].prefix, "my-finetune-");
   EXPECT_EQ(t.models[0].encoding, "cl100k_base");
