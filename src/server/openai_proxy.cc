@@ -73,7 +73,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   stream::SseParser parser(stream::SseParser::Options{kMaxSseEvent});
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
-  std::array<char, 8192> buf;
+  std::array<char, 4096> buf;
   std::string pending;
   StreamProgress progress;
   bool committed = false;

@@ -4,8 +4,8 @@
 
 #include "dialect/json_members.h"
 #include "dialect/openai_request.h"
+#include "server/count_tokens.h"
 #include "server/openai_proxy.h"
-#include "tokenizer/count_api.h"
 
 namespace sluice::server {
 namespace {
@@ -19,6 +19,13 @@ std::string_view PathOf(std::string_view target) {
 // are always named variables before they are awaited on.
 net::awaitable<bool> MethodNotAllowed(WorkerContext& worker, ClientIo& io, std::string_view path, bool keep_alive) {
   core::Error error{core::ErrorCode::kMethodNotAllowed, "Method not allowed for " + std::string(path) + "."};
+  co_return co_await SendLocalError(worker, io, error, keep_alive);
+}
+
+net::awaitable<bool> NotFound(WorkerContext& worker, ClientIo& io, http::verb method, std::string_view path,
+                              bool keep_alive) {
+  core::Error error{core::ErrorCode::kNotFound,
+                    "Invalid URL (" + std::string(http::to_string(method)) + " " + std::string(path) + ")"};
   co_return co_await SendLocalError(worker, io, error, keep_alive);
 }
 
@@ -37,29 +44,6 @@ net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, Cl
   core::Error error{core::ErrorCode::kModelNotFound,
                     "The model '" + std::string(id) + "' does not exist or you do not have access to it.", 0, "model"};
   co_return co_await SendLocalError(worker, io, error, keep_alive);
-}
-
-// Anthropic's POST /v1/messages/count_tokens, answered locally by the tokenizer: exact for models with a
-// public tokenizer, a documented per-family estimate otherwise (marked in x-sluice-token-count).
-net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                                         bool keep_alive) {
-  tokenizer::CountTokensOptions options;
-  options.allow_estimate = rt.config->tokenizer.allow_estimate;
-  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, options);
-  if (reply.ok() && reply->kind == tokenizer::CountTokensReply::Kind::kForward) {
-    // Asking the provider's own count endpoint arrives with the Anthropic provider adapter (issue 3).
-    reply = core::Error{core::ErrorCode::kInvalidRequest,
-                        "Exact token counting is not available for this model, and tokenizer.allow_estimate is "
-                        "false in the gateway's configuration."};
-  }
-  if (!reply.ok()) {
-    worker.metrics.RecordLocalReply(reply.error().code);
-    std::string body = core::AnthropicErrorBody(reply.error());
-    co_return co_await SendResponse(io, static_cast<unsigned>(reply.error().Status()), "application/json", body,
-                                    keep_alive);
-  }
-  std::string_view kind = reply->count.exact ? "x-sluice-token-count: exact\r\n" : "x-sluice-token-count: estimate\r\n";
-  co_return co_await SendResponse(io, 200, "application/json", reply->body, keep_alive, kind);
 }
 
 }  // namespace
@@ -96,36 +80,36 @@ net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const c
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
 }
 
+// Not a coroutine: it picks the handler and returns that handler's awaitable, so no frame of its own stays
+// alive (and resident) for the whole life of a stream. Everything it passes is owned by the caller.
 net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                    bool keep_alive) {
   std::string_view path = PathOf(request.target());
   http::verb method = request.method();
   if (path == "/v1/chat/completions" || path == "/chat/completions") {
-    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
-    co_return co_await ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kChatCompletions, keep_alive);
+    if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
+    return ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kChatCompletions, keep_alive);
   }
   if (path == "/v1/embeddings" || path == "/embeddings") {
-    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
-    co_return co_await ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kEmbeddings, keep_alive);
+    if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
+    return ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kEmbeddings, keep_alive);
   }
   if (path == "/v1/messages/count_tokens") {
-    if (method != http::verb::post) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
-    co_return co_await CountTokensEndpoint(worker, rt, io, request, keep_alive);
+    if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
+    return CountTokensEndpoint(worker, rt, io, request, keep_alive);
   }
   if (path == "/v1/models" || path.starts_with("/v1/models/")) {
-    if (method != http::verb::get) co_return co_await MethodNotAllowed(worker, io, path, keep_alive);
-    co_return co_await ModelsEndpoint(worker, rt, io, path, keep_alive);
+    if (method != http::verb::get) return MethodNotAllowed(worker, io, path, keep_alive);
+    return ModelsEndpoint(worker, rt, io, path, keep_alive);
   }
-  if (path == "/healthz") co_return co_await SendResponse(io, 200, "application/json", "{\"status\":\"ok\"}", keep_alive);
+  if (path == "/healthz") return SendResponse(io, 200, "application/json", "{\"status\":\"ok\"}", keep_alive);
   if (path == "/readyz") {
     bool ready = worker.shared.ready.load(std::memory_order_relaxed) &&
                  !worker.shared.draining.load(std::memory_order_relaxed);
-    co_return co_await SendResponse(io, ready ? 200 : 503, "application/json",
-                                    ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}", keep_alive);
+    return SendResponse(io, ready ? 200 : 503, "application/json",
+                        ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}", keep_alive);
   }
-  core::Error error{core::ErrorCode::kNotFound,
-                    "Invalid URL (" + std::string(http::to_string(method)) + " " + std::string(path) + ")"};
-  co_return co_await SendLocalError(worker, io, error, keep_alive);
+  return NotFound(worker, io, method, path, keep_alive);
 }
 
 }  // namespace sluice::server

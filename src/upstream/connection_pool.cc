@@ -94,7 +94,7 @@ net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Connect(const Origin
   conn->origin_key = origin.key;
   // Beast reads at most the buffer's free capacity (min 512 bytes): without room, a 1 KiB response costs
   // three recv calls.
-  conn->buffer.reserve(8192);
+  conn->buffer.reserve(4096);
   if (origin.tls) {
     conn->secure.emplace(ioc_.get_executor(), const_cast<ssl::context&>(tls_verify ? tls_.verify : tls_.no_verify));
   } else {

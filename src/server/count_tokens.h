@@ -1,0 +1,16 @@
+// Anthropic's POST /v1/messages/count_tokens: answered locally by the tokenizer (exact for models with a
+// public tokenizer, a documented per-family estimate otherwise), or, when estimates are not allowed and the
+// model is served by an Anthropic provider, forwarded to the provider's own count endpoint.
+// Thread rule: runs on the worker that owns the connection.
+#pragma once
+
+#include "server/client_io.h"
+#include "server/request_pipeline.h"
+#include "server/worker.h"
+
+namespace sluice::server {
+
+net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+                                         bool keep_alive);
+
+}  // namespace sluice::server
