@@ -73,6 +73,8 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   stream::SseParser parser(stream::SseParser::Options{kMaxSseEvent});
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
+  // It cannot be one buffer per worker: when bytes are already buffered, Beast parses them into this buffer
+  // and then *posts* the completion, so another stream's read could overwrite them before this one resumes.
   std::array<char, 4096> buf;
   std::string pending;
   StreamProgress progress;
