@@ -61,7 +61,12 @@ CompletionScope::~CompletionScope() {
         .Num("cached_tokens", static_cast<int64_t>(record_.usage.cached_input))
         .Num("reasoning_tokens", static_cast<int64_t>(record_.usage.reasoning));
   }
-  if (record_.client_gone) line.Bool("client_disconnected", true);
+  if (record_.client_gone) {
+    line.Bool("client_disconnected", true);
+    // A connection cut by the drain deadline is the gateway's doing, not the client's.
+    if (record_.error_code.empty() && worker_.shared.draining.load(std::memory_order_relaxed))
+      line.Str("code", "shutting_down");
+  }
   line.Str("peer", io_.PeerAddress());
   line.End();
   worker_.access_log.Committed();
