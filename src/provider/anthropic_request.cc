@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/anthropic.h"
 
 namespace sluice::provider {
@@ -323,14 +324,7 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
     metadata["user_id"] = req_.user;
     body["metadata"] = std::move(metadata);
   }
-  // Members the IR does not model survive only between equal dialects.
-  if (req_.source == ir::Dialect::kAnthropicMessages) {
-    for (const ir::RawField& f : req_.extra) {
-      boost::system::error_code ec;
-      json::value v = json::parse(f.json, ec, sp_);
-      if (!ec && !body.contains(f.name)) body[f.name] = std::move(v);
-    }
-  }
+  CopyUnmodelledMembers(req_, ir::Dialect::kAnthropicMessages, body, sp_);
   return body;
 }
 

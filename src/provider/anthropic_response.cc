@@ -6,6 +6,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/anthropic.h"
 #include "provider/anthropic_usage.h"
 
@@ -14,14 +15,8 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-core::Error Protocol(std::string message) {
-  return core::Error{core::ErrorCode::kUpstreamProtocolError, std::move(message), 0, {}};
-}
+std::string Str(const json::object& o, std::string_view key) { return StringCopy(o, key); }
+core::Error Protocol(std::string message) { return ProtocolError(std::move(message)); }
 
 }  // namespace
 

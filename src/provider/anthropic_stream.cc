@@ -10,6 +10,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/anthropic.h"
 #include "provider/anthropic_usage.h"
 
@@ -18,11 +19,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view View(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string().data(), v->get_string().size())
-                             : std::string_view();
-}
+std::string_view View(const json::object& o, std::string_view key) { return StringView(o, key); }
 
 bool Index(const json::object& o, uint32_t& index) {
   const json::value* v = o.if_contains("index");

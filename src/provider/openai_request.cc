@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/openai.h"
 
 namespace sluice::provider {
@@ -297,14 +298,7 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
         true;  // the gateway needs usage for accounting, whatever the client asked
     body["stream_options"] = std::move(so);
   }
-  // Members the IR does not model survive only between equal dialects.
-  if (req_.source == ir::Dialect::kOpenAiChat) {
-    for (const ir::RawField& f : req_.extra) {
-      boost::system::error_code ec;
-      json::value v = json::parse(f.json, ec, sp_);
-      if (!ec && !body.contains(f.name)) body[f.name] = std::move(v);
-    }
-  }
+  CopyUnmodelledMembers(req_, ir::Dialect::kOpenAiChat, body, sp_);
   return body;
 }
 

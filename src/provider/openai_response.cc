@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/openai.h"
 #include "provider/openai_usage.h"
 
@@ -15,14 +16,8 @@ namespace {
 
 namespace json = boost::json;
 
-std::string Str(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-core::Error Protocol(std::string message) {
-  return core::Error{core::ErrorCode::kUpstreamProtocolError, std::move(message), 0, {}};
-}
+std::string Str(const json::object& o, std::string_view key) { return StringCopy(o, key); }
+core::Error Protocol(std::string message) { return ProtocolError(std::move(message)); }
 
 // Message content: a string, or (Mistral, some compat servers) an array of text parts.
 std::string ContentText(const json::value* content) {

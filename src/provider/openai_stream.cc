@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/json_fields.h"
 #include "provider/openai.h"
 #include "provider/openai_usage.h"
 
@@ -16,11 +17,7 @@ namespace {
 
 namespace json = boost::json;
 
-std::string_view View(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string_view(v->get_string().data(), v->get_string().size())
-                             : std::string_view();
-}
+std::string_view View(const json::object& o, std::string_view key) { return StringView(o, key); }
 
 ir::StreamEvent Event(ir::EventKind kind, uint32_t index = 0) {
   ir::StreamEvent e;
