@@ -18,9 +18,6 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 
-Error Unsupported(std::string message, std::string param = {}) {
-  return Error{ErrorCode::kInvalidRequest, std::move(message), 0, std::move(param)};
-}
 
 bool SupportedImageType(std::string_view t) {
   return t == "image/jpeg" || t == "image/png" || t == "image/gif" || t == "image/webp";

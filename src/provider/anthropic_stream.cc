@@ -34,12 +34,7 @@ bool Index(const json::object& o, uint32_t& index) {
   return true;
 }
 
-ir::StreamEvent Event(ir::EventKind kind, uint32_t index = 0) {
-  ir::StreamEvent e;
-  e.kind = kind;
-  e.index = index;
-  return e;
-}
+ir::StreamEvent Event(ir::EventKind kind, uint32_t index = 0) { return MakeStreamEvent(kind, index); }
 
 }  // namespace
 
@@ -50,12 +45,8 @@ AnthropicStreamDecoder::Block& AnthropicStreamDecoder::BlockAt(uint32_t index) {
 
 bool AnthropicStreamDecoder::Fail(std::string message, std::vector<ir::StreamEvent>& out) {
   failed_ = finished_ = true;
-  error_ = core::Error{core::ErrorCode::kUpstreamProtocolError, std::move(message), 0, {}};
-  ir::StreamEvent e = Event(ir::EventKind::kError);
-  e.status = error_.Status();
-  e.error_type = "api_error";
-  e.text = error_.message;
-  out.push_back(std::move(e));
+  error_ = ProtocolError(std::move(message));
+  out.push_back(ProtocolErrorEvent(error_));
   return false;
 }
 

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "ir/chat_request.h"
+#include "ir/stream_event.h"
 
 namespace sluice::provider {
 
@@ -27,6 +28,27 @@ inline std::string StringCopy(const boost::json::object& o, std::string_view key
 // The upstream answered with something that is not its documented wire format.
 inline core::Error ProtocolError(std::string message) {
   return core::Error{core::ErrorCode::kUpstreamProtocolError, std::move(message), 0, {}};
+}
+
+// The request asks for something this provider cannot do (a 400 for the client, with the offending param).
+inline core::Error Unsupported(std::string message, std::string param = {}) {
+  return core::Error{core::ErrorCode::kInvalidRequest, std::move(message), 0, std::move(param)};
+}
+
+inline ir::StreamEvent MakeStreamEvent(ir::EventKind kind, uint32_t index = 0) {
+  ir::StreamEvent e;
+  e.kind = kind;
+  e.index = index;
+  return e;
+}
+
+// The IR error event a stream decoder emits when the upstream's stream breaks its own wire format.
+inline ir::StreamEvent ProtocolErrorEvent(const core::Error& error) {
+  ir::StreamEvent e = MakeStreamEvent(ir::EventKind::kError);
+  e.status = error.Status();
+  e.error_type = "api_error";
+  e.text = error.message;
+  return e;
 }
 
 // Members the IR does not model survive only between equal dialects: copy them into `body` (never over a

@@ -17,9 +17,6 @@ namespace json = boost::json;
 using core::Error;
 using core::ErrorCode;
 
-Error Unsupported(std::string message, std::string param = {}) {
-  return Error{ErrorCode::kInvalidRequest, std::move(message), 0, std::move(param)};
-}
 
 std::string_view EffortForBudget(uint64_t budget) {
   if (budget < 4096) return "low";

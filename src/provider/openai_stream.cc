@@ -19,12 +19,7 @@ namespace json = boost::json;
 
 std::string_view View(const json::object& o, std::string_view key) { return StringView(o, key); }
 
-ir::StreamEvent Event(ir::EventKind kind, uint32_t index = 0) {
-  ir::StreamEvent e;
-  e.kind = kind;
-  e.index = index;
-  return e;
-}
+ir::StreamEvent Event(ir::EventKind kind, uint32_t index = 0) { return MakeStreamEvent(kind, index); }
 
 int StatusForType(std::string_view type) {
   if (type == "invalid_request_error") return 400;
@@ -42,12 +37,8 @@ int StatusForType(std::string_view type) {
 
 bool OpenAiStreamDecoder::Fail(std::string message, std::vector<ir::StreamEvent>& out) {
   failed_ = finished_ = true;
-  error_ = core::Error{core::ErrorCode::kUpstreamProtocolError, std::move(message), 0, {}};
-  ir::StreamEvent e = Event(ir::EventKind::kError);
-  e.status = error_.Status();
-  e.error_type = "api_error";
-  e.text = error_.message;
-  out.push_back(std::move(e));
+  error_ = ProtocolError(std::move(message));
+  out.push_back(ProtocolErrorEvent(error_));
   return false;
 }
 
