@@ -6,6 +6,7 @@
 // rule: adapters are immutable and shared by all workers; a StreamDecoder belongs to one stream.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@
 #include "core/result.h"
 #include "ir/chat_request.h"
 #include "ir/chat_response.h"
+#include "ir/embeddings.h"
 #include "ir/stream_event.h"
 
 namespace sluice::provider {
@@ -27,6 +29,16 @@ struct Target {
       path_prefix;  // the path part of the provider's base_url ("" or "/proxy", no trailing /)
   uint64_t default_max_tokens =
       0;  // for providers that require max_tokens; 0: the adapter's default
+  // Wall-clock time of the request, for adapters that sign requests (Bedrock SigV4). Passed in so adapters stay
+  // pure and fixtures reproducible; the proxy sets it to system_clock::now().
+  std::chrono::system_clock::time_point now{};
+};
+
+// How the provider frames a streamed answer on the wire.
+enum class StreamFraming : uint8_t {
+  kSse,             // text/event-stream (OpenAI, Anthropic, Gemini alt=sse); Feed(type=event name, data)
+  kAwsEventStream,  // application/vnd.amazon.eventstream (Bedrock); Feed(type=":event-type", data=payload), and
+                    // exceptions arrive as Feed(type=":exception-type" value prefixed "exception:", data=payload)
 };
 
 struct Header {
@@ -75,6 +87,20 @@ class ProviderAdapter {
   // kUpstreamError with a status clients understand (e.g. Anthropic's 529 → 503) and the provider's
   // message.
   virtual core::Error DecodeError(int status, std::string_view body) const = 0;
+  virtual StreamFraming Framing() const { return StreamFraming::kSse; }
+
+  // Embeddings (providers with an embeddings API of their own). The default refuses with a clear 400.
+  virtual core::Result<UpstreamRequest> BuildEmbeddingsRequest(const ir::EmbeddingsRequest& request,
+                                                               const Target& target) const {
+    (void)request;
+    (void)target;
+    return core::Error{core::ErrorCode::kInvalidRequest,
+                       "This provider does not offer embeddings through Sluice.", 0, "model"};
+  }
+  virtual core::Result<ir::EmbeddingsResponse> DecodeEmbeddingsResponse(std::string_view body) const {
+    (void)body;
+    return core::Error{core::ErrorCode::kUpstreamProtocolError, "Embeddings are not supported by this adapter."};
+  }
 };
 
 // Whether a router may try another target after this upstream status (rate limits, overload, 5xx).
