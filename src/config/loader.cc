@@ -53,7 +53,8 @@ LoadResult Parse(const YAML::Node& document, const std::string& source_name, con
   notes.base_dir = std::filesystem::path(source_name).parent_path().string();
 
   if (std::optional<Mapping> m =
-          r.Map(root, {"server", "admin", "upstream", "streaming", "log", "tokenizer", "providers", "models"})) {
+          r.Map(root, {"server", "admin", "upstream", "streaming", "log", "tokenizer", "routing",
+                       "providers", "models"})) {
     ParseServer(r, m->Get("server"), config->server, notes);
     ParseAdmin(r, m->Get("admin"), config->admin, notes);
     ParseUpstream(r, m->Get("upstream"), config->upstream, notes);
@@ -61,7 +62,9 @@ LoadResult Parse(const YAML::Node& document, const std::string& source_name, con
     ParseLog(r, m->Get("log"), config->log);
     ParseTokenizer(r, m->Get("tokenizer"), config->tokenizer);
     ParseProviders(r, m->Get("providers"), config->upstream.timeouts, config->providers, notes);
-    ParseModels(r, m->Get("models"), config->models, notes);
+    ParseRouting(r, m->Get("routing"), config->routing);
+    ParseModels(r, m->Get("models"), config->routing, config->models, notes);
+    ResolveRoutes(r, *config, notes);
     ValidateCrossSection(r, *config, notes);
   }
 

@@ -1,5 +1,6 @@
-// Parsers for `providers:` and `models:`, including optional providers that drop out when their
-// environment variables are unset. Thread rule: called by one thread during a load.
+// Parser for `providers:`, including optional providers that drop out when their environment
+// variables are unset (`models:` is in parse_routes.cc).
+// Thread rule: called by one thread during a load.
 #include <algorithm>
 #include <cctype>
 
@@ -10,26 +11,9 @@
 namespace sluice::config {
 namespace {
 
-constexpr uint64_t kGiB = uint64_t{1} << 30;
-
 bool IsProviderName(std::string_view name) {
   return !name.empty() && name.size() <= 64 && std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-  });
-}
-
-// Client-facing model names appear in request bodies and metric labels: printable, no spaces.
-bool IsModelName(std::string_view name) {
-  return !name.empty() && name.size() <= 256 &&
-         std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-}
-
-// RFC 9110 token characters.
-bool IsHeaderName(std::string_view name) {
-  static constexpr std::string_view kSpecials = "!#$%&'*+-.^_`|~";
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) ||
-           kSpecials.find(c) != std::string_view::npos;
   });
 }
 
@@ -59,7 +43,7 @@ void ParseHeaders(Reader& r, const Field& field, std::map<std::string, std::stri
   std::map<std::string, std::string> seen;  // lower-case name → as written
   for (const Field& h : m->entries()) {
     const std::string lower = Lower(h.key);
-    if (!IsHeaderName(h.key)) {
+    if (!IsHeaderToken(h.key)) {
       r.Error(h.path, h.key_mark, "'" + h.key + "' is not a valid HTTP header name");
       continue;
     }
@@ -112,7 +96,8 @@ bool ParseApiKey(Reader& r, const Field& field, ProviderConfig& p,
 void ParseProvider(Reader& r, const Field& entry, const UpstreamTimeouts& inherited,
                    std::vector<ProviderConfig>& out, ParseNotes& notes) {
   std::optional<Mapping> m = r.Map(
-      entry, {"type", "base_url", "api_key", "headers", "timeouts", "optional", "tls_verify"});
+      entry, {"type", "base_url", "api_key", "headers", "timeouts", "optional", "tls_verify",
+              "load_metrics"});
   if (!m) return;
   ProviderConfig p;
   p.name = entry.key;
@@ -165,6 +150,15 @@ void ParseProvider(Reader& r, const Field& entry, const UpstreamTimeouts& inheri
     p.timeouts = t;
   }
   ReadBool(r, m->Get("tls_verify"), p.tls_verify);
+  if (const Field* metrics = m->Get("load_metrics")) {
+    LoadMetricsConfig lm;
+    ParseLoadMetrics(r, *metrics, p, lm);
+    // Hosted APIs publish no Prometheus load metrics; only self-hosted OpenAI-compatible servers do.
+    if (p.type != ProviderType::kOpenAiCompatible && !p.type_name.empty())
+      r.Warn(*metrics, "load_metrics is meant for self-hosted servers (vllm, sglang); type '" +
+                           p.type_name + "' does not serve Prometheus load metrics");
+    p.load_metrics = std::move(lm);
+  }
 
   if (p.optional) {
     std::vector<std::string> unset = r.EndDeferUnset();
@@ -207,57 +201,6 @@ void ParseProviders(Reader& r, const Field* field, const UpstreamTimeouts& inher
     }
     notes.provider_fields.emplace(entry.key, entry);
     ParseProvider(r, entry, inherited, out, notes);
-  }
-}
-
-void ParseModels(Reader& r, const Field* field, std::vector<ModelConfig>& out, ParseNotes& notes) {
-  if (field == nullptr) return;
-  notes.models_section = *field;
-  std::optional<Mapping> m = r.Map(*field);
-  if (!m) return;
-  std::vector<std::string_view> provider_names;
-  for (const auto& [name, unused] : notes.provider_fields) provider_names.push_back(name);
-  for (const Field& entry : m->entries()) {
-    ++notes.model_entries;
-    if (!IsModelName(entry.key)) {
-      r.Error(entry.path, entry.key_mark,
-              "model name must be 1-256 printable characters without spaces");
-      continue;
-    }
-    std::optional<Mapping> mm = r.Map(entry, {"provider", "model", "max_body_bytes"});
-    if (!mm) continue;
-    ModelConfig model;
-    model.name = entry.key;
-    model.model = entry.key;
-    const Field* provider = mm->Get("provider");
-    if (provider == nullptr) {
-      r.Error(entry.path, entry.key_mark, "missing required key 'provider'");
-    } else if (std::optional<Scalar> s = r.Text(*provider)) {
-      model.provider = s->value;
-      if (auto dropped = notes.dropped_providers.find(model.provider);
-          dropped != notes.dropped_providers.end()) {
-        dropped->second.models.push_back(model.name);
-        ++notes.models_dropped;
-        continue;
-      }
-      if (!notes.provider_fields.count(model.provider)) {
-        std::string message = "unknown provider";
-        message += s->from_env() ? s->Shown() : " '" + model.provider + "'";
-        if (std::string hint = Suggest(model.provider, provider_names);
-            !hint.empty() && !s->from_env())
-          message += " (did you mean '" + hint + "'?)";
-        r.Error(*provider, std::move(message));
-      }
-      notes.model_provider_fields.emplace(model.name, *provider);
-    }
-    if (const Field* upstream_name = mm->Get("model")) {
-      if (ReadString(r, upstream_name, model.model) && model.model.empty())
-        r.Error(*upstream_name, "must not be empty (remove the key to use the model's name)");
-    }
-    if (ReadSize(r, mm->Get("max_body_bytes"), 0, 4 * kGiB, model.max_body_bytes))
-      notes.model_body_fields.emplace(model.name, *mm->Get("max_body_bytes"));
-    notes.model_fields.emplace(model.name, entry);
-    out.push_back(std::move(model));
   }
 }
 

@@ -5,11 +5,13 @@
 // Thread rule: plain values; a loaded Config is immutable and shared by pointer-to-const.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sluice::config {
@@ -76,6 +78,13 @@ struct UpstreamConfig {
 
 enum class ProviderType { kOpenAi, kOpenAiCompatible, kAzureOpenAi, kAnthropic, kGemini, kVertex, kBedrock };
 
+// vLLM / SGLang load scraping (the scraper lives in the server; config only parses and validates).
+struct LoadMetricsConfig {
+  bool enabled = true;      // writing the block turns it on
+  std::string url;          // absolute; a "/path" is resolved against base_url's origin at load
+  Duration interval{1'000}; // scrape period
+};
+
 struct ProviderConfig {
   std::string name;
   ProviderType type = ProviderType::kOpenAi;
@@ -86,13 +95,146 @@ struct ProviderConfig {
   std::optional<UpstreamTimeouts> timeouts;    // overrides upstream.timeouts
   bool optional = false;   // skip (with a log line) when api_key references an unset env var
   bool tls_verify = true;
+  std::optional<LoadMetricsConfig> load_metrics;
 };
 
+// ---- Routing (docs/routing.md). Plain data; router/route_config.h makes router objects of it.
+
+// Request parameters a route may default, clamp or force. kMaxTokens is the output-token limit,
+// whatever the client's dialect calls it (max_tokens, max_completion_tokens, max_output_tokens).
+enum class Param : uint8_t { kTemperature, kTopP, kMaxTokens, kPresencePenalty, kFrequencyPenalty };
+inline constexpr size_t kParamCount = 5;
+const char* ParamName(Param param);  // "temperature", "top_p", "max_tokens", ...
+
+struct ParamRule {
+  std::optional<double> default_value;   // used when the request does not set it
+  std::optional<double> override_value;  // replaces whatever the request says
+  std::optional<double> min, max;        // clamp, applied last
+  bool empty() const { return !default_value && !override_value && !min && !max; }
+  // The value to send: override, else the request's, else the default; then clamped. nullopt:
+  // leave the parameter out (the request did not set it and there is no default).
+  std::optional<double> Apply(std::optional<double> requested) const;
+};
+
+struct ParamPolicy {
+  std::array<ParamRule, kParamCount> rules{};
+  const ParamRule& operator[](Param p) const { return rules[static_cast<size_t>(p)]; }
+  ParamRule& operator[](Param p) { return rules[static_cast<size_t>(p)]; }
+  bool empty() const;
+  // Field by field: every value `over` sets wins (a target's params over its route's).
+  static ParamPolicy Merge(const ParamPolicy& base, const ParamPolicy& over);
+};
+
+struct Prices {  // micro-dollars per million tokens ($2.50/Mtok = 2'500'000)
+  uint64_t input_per_mtok = 0;
+  uint64_t output_per_mtok = 0;
+};
+
+// A target's upstream model "*" (the default for targets of pattern routes): send the model name
+// the client asked for. Such a target has no built-in price or context window.
+inline constexpr std::string_view kPassThroughModel = "*";
+
+struct TargetConfig {
+  std::string name;      // how rules refer to it; default "provider/model"
+  std::string provider;  // key into providers
+  std::string model;     // upstream model name, or kPassThroughModel
+  uint32_t weight = 1;   // weighted: share (0 = only when the others failed); least-busy: capacity
+  uint32_t priority = 0; // priority: lower first
+  std::optional<Prices> prices;                 // absent: the built-in table (model_catalog.h)
+  std::optional<uint64_t> context_window;       // tokens; absent: the built-in table, else unknown
+  bool tools = true;
+  bool images = true;
+  ParamPolicy params;  // merged over the route's params
+};
+
+enum class StickyBy : uint8_t { kNone, kHeader, kConsumer, kTeam, kUser };
+struct StickyConfig {
+  StickyBy by = StickyBy::kNone;
+  std::string header;  // kHeader: lower-case header name
+};
+
+// One condition of a `rules` rule. Attribute names follow router/rules.h: "consumer", "team",
+// "header:<lower-case name>", "metadata:<key>"; prompt conditions become "prompt:<n>" attributes.
+enum class RuleFieldConfig : uint8_t {
+  kInputTokens, kOutputTokens, kTotalTokens, kTools, kImages, kAttribute, kPrompt
+};
+enum class RuleOpConfig : uint8_t { kEq, kNe, kPrefix, kExists, kAbsent, kGt, kGe, kLt, kLe };
+struct RuleConditionConfig {
+  RuleFieldConfig field = RuleFieldConfig::kAttribute;
+  std::string attribute;  // kAttribute
+  RuleOpConfig op = RuleOpConfig::kEq;
+  std::string value;      // string comparisons
+  uint64_t number = 0;    // token counts; kTools/kImages: 1 = true
+  std::string regex;      // kPrompt: PCRE2 pattern (searched, not anchored), or
+  std::vector<std::string> keywords;  // kPrompt: any of these, case-insensitive
+};
+
+struct RuleConfig {
+  std::string name;  // default "rule-<n>" (1-based)
+  std::vector<RuleConditionConfig> when;  // all must hold; empty = always
+  std::vector<size_t> targets;            // indexes into ModelConfig::targets, attempt order
+};
+
+struct AccessPolicy {  // empty = everyone
+  std::vector<std::string> consumers;
+  std::vector<std::string> teams;
+  bool empty() const { return consumers.empty() && teams.empty(); }
+  bool Allows(std::string_view consumer, std::string_view team) const;
+};
+
+struct RetryConfig {
+  uint32_t max_attempts = 3;              // first attempt included, across all targets
+  Duration initial_backoff{100};          // full jitter: uniform [0, min(max, initial × 2^n)]
+  Duration max_backoff{5'000};
+  Duration max_retry_after{30'000};       // longer Retry-After: use another target instead
+  Duration attempt_timeout{0};            // 0: only the deadline
+  Duration deadline{600'000};             // whole request, all attempts
+};
+
+struct RetryBudgetConfig {
+  double ratio = 0.2;          // retries ≤ ratio × requests over the window (per worker)
+  double min_per_second = 1.0; // plus this floor
+  Duration window{10'000};
+};
+
+struct BreakerConfig {
+  uint32_t consecutive_failures = 5;  // 0: off
+  double failure_rate = 0.5;          // 0: off
+  uint32_t min_requests = 20;
+  Duration window{10'000};
+  Duration base_cooldown{5'000};
+  Duration max_cooldown{300'000};
+  uint32_t half_open_probes = 1;
+  uint32_t successes_to_close = 1;
+  Duration level_decay{60'000};
+};
+
+struct RoutingConfig {
+  RetryConfig retry;
+  RetryBudgetConfig budget;  // written as routing.retry.budget
+  BreakerConfig breaker;
+  std::string consumer_header = "x-sluice-consumer";  // lower case
+  std::string team_header = "x-sluice-team";
+};
+
+// A client-facing route. `name` is an exact model name, a `*` wildcard or a `/regex/`.
 struct ModelConfig {
-  std::string name;        // client-facing
-  std::string provider;    // key into providers
-  std::string model;       // upstream model name (default: the client-facing name)
+  std::string name;        // client-facing name or pattern
+  // The first target's provider and upstream model, for code that knows one target per model.
+  std::string provider;
+  std::string model;
   uint64_t max_body_bytes = 0;  // 0 = server default
+  std::vector<TargetConfig> targets;  // never empty; `provider:` shorthand = one target
+  std::string strategy = "weighted";  // canonical: weighted|priority|least-latency|least-busy|
+                                      // least-cost|rules ("fallback" is stored as "priority")
+  StickyConfig sticky;
+  std::optional<double> epsilon;       // least-latency exploration share; absent: router default
+  std::vector<std::string> fallbacks;  // other routes (exact names), tried after these targets
+  std::vector<RuleConfig> rules;
+  ParamPolicy params;
+  AccessPolicy allow;
+  std::optional<RetryConfig> retry;  // absent: routing.retry
+  bool is_pattern() const;           // wildcard or regex
 };
 
 struct StreamingConfig {
@@ -126,6 +268,7 @@ struct Config {
   StreamingConfig streaming;
   LogConfig log;
   TokenizerConfig tokenizer;
+  RoutingConfig routing;
   std::vector<ProviderConfig> providers;  // in file order
   std::vector<ModelConfig> models;        // in file order
   std::string source_path;

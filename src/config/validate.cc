@@ -65,7 +65,9 @@ void ValidateCrossSection(Reader& r, const Config& config, const ParseNotes& not
 
   for (const ProviderConfig& provider : config.providers) {
     bool used = false;
-    for (const ModelConfig& model : config.models) used = used || model.provider == provider.name;
+    for (const ModelConfig& model : config.models) {
+      for (const TargetConfig& t : model.targets) used = used || t.provider == provider.name;
+    }
     auto field = notes.provider_fields.find(provider.name);
     if (!used && field != notes.provider_fields.end())
       r.Warn(field->second.path, field->second.key_mark,

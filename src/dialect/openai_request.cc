@@ -116,17 +116,156 @@ core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEnd
   return req;
 }
 
+namespace {
+
+// 62^9 fits in 64 bits; the hash is reduced to it so each of the 9 digits is uniform enough.
+constexpr uint64_t kBase62Pow9 = 13'537'086'546'263'552ULL;
+constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+bool IsAlnum(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+size_t KeyBegin(std::string_view body, const JsonMember& m) {
+  return static_cast<size_t>(m.key.data() - body.data()) - 1;  // the opening quote
+}
+size_t KeyEnd(std::string_view body, const JsonMember& m) { return KeyBegin(body, m) + m.key.size() + 2; }
+
+// Edits removing the members flagged in `remove` with their commas. Runs of adjacent removed members
+// are removed as one span so that no two edits claim the same comma.
+void RemoveMembers(std::string_view body, const std::vector<JsonMember>& members, const std::vector<bool>& remove,
+                   std::vector<JsonEdit>& edits) {
+  const size_t n = members.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (!remove[i]) continue;
+    size_t j = i;
+    while (j + 1 < n && remove[j + 1]) ++j;
+    if (j + 1 < n) {
+      edits.push_back({KeyBegin(body, members[i]), KeyBegin(body, members[j + 1]), {}});
+    } else if (i > 0) {
+      edits.push_back({members[i - 1].value_end, members[j].value_end, {}});
+    } else {
+      edits.push_back({KeyBegin(body, members[i]), members[j].value_end, {}});
+    }
+    i = j;
+  }
+}
+
+// Rewrites the JSON string at body[begin, end) when the id it holds does not fit `rule`.
+void RemapIdAt(std::string_view body, size_t begin, size_t end, ToolCallIdRule rule, std::vector<JsonEdit>& edits,
+               ToolCallIdMap* remapped) {
+  std::string id;
+  if (!DecodeJsonString(body.substr(begin, end - begin), id) || ToolCallIdFits(id, rule)) return;
+  std::string upstream = UpstreamToolCallId(id, rule);
+  std::string quoted;
+  AppendJsonString(quoted, upstream);
+  edits.push_back({begin, end, std::move(quoted)});
+  if (remapped) remapped->Add(std::move(upstream), std::move(id));
+}
+
+// messages[].tool_call_id and messages[].tool_calls[].id, edited in place inside the `messages` span.
+void RemapMessageToolCallIds(std::string_view body, const JsonMember& messages, ToolCallIdRule rule,
+                             std::vector<JsonEdit>& edits, ToolCallIdMap* remapped) {
+  std::string_view array = body.substr(messages.value_begin, messages.value_end - messages.value_begin);
+  std::vector<std::pair<size_t, size_t>> elements, calls;
+  std::vector<JsonMember> fields, call_fields;
+  if (!ScanArrayElements(array, elements)) return;
+  for (const auto& [eb, ee] : elements) {
+    const size_t base = messages.value_begin + eb;
+    std::string_view message = body.substr(base, ee - eb);
+    if (!ScanTopLevelMembers(message, fields)) continue;
+    for (const JsonMember& f : fields) {
+      if (KeyEquals(f, "tool_call_id")) {
+        RemapIdAt(body, base + f.value_begin, base + f.value_end, rule, edits, remapped);
+      } else if (KeyEquals(f, "tool_calls")) {
+        std::string_view list = message.substr(f.value_begin, f.value_end - f.value_begin);
+        if (!ScanArrayElements(list, calls)) continue;
+        for (const auto& [cb, ce] : calls) {
+          const size_t call_base = base + f.value_begin + cb;
+          if (!ScanTopLevelMembers(body.substr(call_base, ce - cb), call_fields)) continue;
+          for (const JsonMember& c : call_fields)
+            if (KeyEquals(c, "id"))
+              RemapIdAt(body, call_base + c.value_begin, call_base + c.value_end, rule, edits, remapped);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+bool ToolCallIdFits(std::string_view id, ToolCallIdRule rule) {
+  switch (rule) {
+    case ToolCallIdRule::kAny:
+      return true;
+    case ToolCallIdRule::kNineAlnum:
+      if (id.size() != 9) return false;
+      for (char c : id)
+        if (!IsAlnum(c)) return false;
+      return true;
+  }
+  return true;
+}
+
+std::string UpstreamToolCallId(std::string_view id, ToolCallIdRule rule) {
+  if (ToolCallIdFits(id, rule)) return std::string(id);
+  uint64_t h = 14695981039346656037ULL;  // FNV-1a 64: stable across builds and processes
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  h %= kBase62Pow9;
+  std::string out(9, '0');
+  for (size_t i = 9; i-- > 0;) {
+    out[i] = kBase62[h % 62];
+    h /= 62;
+  }
+  return out;
+}
+
 std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest& request,
                                      std::string_view upstream_model) {
+  return EncodeOpenAiUpstreamBody(body, request, upstream_model, OpenAiUpstreamOptions{});
+}
+
+std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest& request,
+                                     std::string_view upstream_model, const OpenAiUpstreamOptions& options,
+                                     ToolCallIdMap* remapped) {
   const std::vector<JsonMember>& members = request.members;
   std::vector<JsonEdit> edits;
+  std::vector<bool> remove;  // sized on the first removal: the common request removes nothing
+  bool any_removed = false;
+  auto mark_removed = [&](size_t i) {
+    if (remove.empty()) remove.assign(members.size(), false);
+    remove[i] = any_removed = true;
+  };
   std::string quoted_model;
   AppendJsonString(quoted_model, upstream_model);
+  const bool chat = request.endpoint == OpenAiEndpoint::kChatCompletions;
+  // A renamed member gives way to a member the client already sent under the server's name.
+  auto has_key = [&](std::string_view name) {
+    for (const auto& m : members)
+      if (KeyEquals(m, name)) return true;
+    return false;
+  };
+  auto rename = [&](size_t i, std::string_view to) {
+    if (has_key(to)) {
+      mark_removed(i);
+      return;
+    }
+    std::string key;
+    AppendJsonString(key, to);
+    edits.push_back({KeyBegin(body, members[i]), KeyEnd(body, members[i]), std::move(key)});
+  };
   bool saw_stream_options = false;
-  for (const auto& m : members) {
+  for (size_t i = 0; i < members.size(); ++i) {
+    const JsonMember& m = members[i];
     if (KeyEquals(m, "model")) {
       edits.push_back({m.value_begin, m.value_end, quoted_model});
-    } else if (request.stream && KeyEquals(m, "stream_options")) {
+    } else if (chat && KeyEquals(m, "stream_options")) {
+      if (!options.stream_usage) {
+        mark_removed(i);  // the server rejects it, and reports usage unasked
+        continue;
+      }
+      if (!request.stream) continue;
       saw_stream_options = true;
       if (request.client_wants_usage) continue;
       // Keep the client's other stream options, force include_usage on.
@@ -136,16 +275,28 @@ std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest&
       if (ec || !v.is_object()) v = json::object();
       v.get_object()["include_usage"] = true;
       edits.push_back({m.value_begin, m.value_end, json::serialize(v)});
+    } else if (chat && !options.max_tokens_field.empty() && KeyEquals(m, "max_completion_tokens") &&
+               options.max_tokens_field != "max_completion_tokens") {
+      rename(i, options.max_tokens_field);
+    } else if (chat && !options.seed_field.empty() && KeyEquals(m, "seed") && options.seed_field != "seed") {
+      rename(i, options.seed_field);
+    } else if (chat && !options.parallel_tool_calls && KeyEquals(m, "parallel_tool_calls")) {
+      mark_removed(i);
+    } else if (chat && options.tool_call_ids != ToolCallIdRule::kAny && KeyEquals(m, "messages")) {
+      RemapMessageToolCallIds(body, m, options.tool_call_ids, edits, remapped);
     }
   }
-  if (request.stream && !saw_stream_options) {
-    // Insert right after the opening brace: no comma bookkeeping at the end of the object.
-    size_t brace = body.find('{');
+  if (any_removed) RemoveMembers(body, members, remove, edits);
+  std::string out = ApplyEdits(body, std::move(edits));
+  if (chat && request.stream && options.stream_usage && !saw_stream_options) {
+    // Insert right after the opening brace: no comma bookkeeping at the end of the object. Done after the
+    // other edits, which all lie behind the brace, so an edit starting there cannot be reordered with it.
+    size_t brace = out.find('{');
     std::string insert = "\"stream_options\":{\"include_usage\":true}";
     if (!members.empty()) insert += ',';
-    edits.push_back({brace + 1, brace + 1, std::move(insert)});
+    out.insert(brace + 1, insert);
   }
-  return ApplyEdits(body, std::move(edits));
+  return out;
 }
 
 }  // namespace sluice::dialect

@@ -23,18 +23,28 @@ uint64_t U64(const json::object& o, std::string_view key) {
   return 0;
 }
 
-bool ReadUsageObject(const json::object& root, TokenUsage& usage) {
-  const json::value* u = root.if_contains("usage");
+bool ReadUsageMember(const json::object& holder, TokenUsage& usage) {
+  const json::value* u = holder.if_contains("usage");
   if (!u || !u->is_object()) return false;
   const json::object& uo = u->get_object();
   usage.input = U64(uo, "prompt_tokens");
   usage.output = U64(uo, "completion_tokens");
+  usage.cached_input = 0;
   if (const json::value* d = uo.if_contains("prompt_tokens_details"); d && d->is_object())
     usage.cached_input = U64(d->get_object(), "cached_tokens");
+  if (usage.cached_input == 0) usage.cached_input = U64(uo, "prompt_cache_hit_tokens");  // DeepSeek
+  usage.reasoning = 0;
   if (const json::value* d = uo.if_contains("completion_tokens_details"); d && d->is_object())
     usage.reasoning = U64(d->get_object(), "reasoning_tokens");
   usage.present = true;
   return true;
+}
+
+// `usage` at the top level, else Groq's `x_groq.usage` (its final chunk before include_usage existed).
+bool ReadUsageObject(const json::object& root, TokenUsage& usage) {
+  if (ReadUsageMember(root, usage)) return true;
+  const json::value* groq = root.if_contains("x_groq");
+  return groq && groq->is_object() && ReadUsageMember(groq->get_object(), usage);
 }
 
 // True when `"usage"` followed by `:` and a non-null value occurs anywhere (a cheap, exact-enough filter:
@@ -70,6 +80,143 @@ uint64_t UnsignedAfterKey(std::string_view span, std::string_view quoted_key) {
   return value;
 }
 
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string_view Str(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string_view(v->get_string()) : std::string_view();
+}
+
+// A message that may arrive as an object (Mistral's 422 validation detail): its JSON text then.
+std::string MessageText(const json::value* v) {
+  if (!v || v->is_null()) return {};
+  if (v->is_string()) return std::string(v->get_string());
+  return json::serialize(*v);
+}
+
+int64_t Integer(const json::value* v) {
+  if (!v) return 0;
+  if (v->is_int64()) return v->get_int64();
+  if (v->is_uint64() && v->get_uint64() < 1000) return static_cast<int64_t>(v->get_uint64());
+  return 0;
+}
+
+bool IsErrorPayload(const json::object& o) {
+  if (const json::value* e = o.if_contains("error"); e && (e->is_object() || e->is_string())) return true;
+  return Str(o, "object") == "error";  // vLLM < 0.10.1, Mistral: flat
+}
+
+// What the OpenAI SDKs read: {"error":{"message":"…",…}}. Such payloads are forwarded byte for byte.
+bool IsOpenAiShaped(const json::object& o) {
+  const json::value* e = o.if_contains("error");
+  return e && e->is_object() && e->get_object().contains("message") &&
+         e->get_object().at("message").is_string();
+}
+
+// Status for an error known only by its kind (an error inside a 2xx body or a stream chunk).
+int StatusForKind(std::string_view kind) {
+  if (kind == "invalid_request_error" || kind == "validation" || kind == "BadRequestError" ||
+      kind == "content_filter" || kind == "context_length_exceeded")
+    return 400;
+  if (kind == "authentication_error" || kind == "invalid_api_key") return 401;
+  if (kind == "permission_error") return 403;
+  if (kind == "not_found_error" || kind == "model_not_found" || kind == "NotFoundError") return 404;
+  if (kind == "rate_limit_error" || kind == "rate_limit_exceeded" || kind == "requests" || kind == "tokens" ||
+      kind == "overloaded")  // TGI's queue is full: it answers 429
+    return 429;
+  if (kind == "overloaded_error") return 503;
+  if (kind == "server_error" || kind == "api_error") return 500;
+  return 502;  // generation, incomplete_generation, anything new: the upstream failed
+}
+
+int ClientStatus(int http, int64_t code, std::string_view kind) {
+  if (http >= 400) {
+    if (http == 529) return 503;  // no OpenAI client knows 529
+    if (http == 424) return 502;  // TGI generation error
+    return http;
+  }
+  if (code >= 400 && code < 600) return code == 529 ? 503 : static_cast<int>(code);
+  return StatusForKind(kind);
+}
+
+// Azure's content_filter error: name the categories that tripped (innererror.content_filter_result).
+void AppendFilteredCategories(const json::object& eo, std::string& message) {
+  const json::value* inner = eo.if_contains("innererror");
+  const json::value* result = inner && inner->is_object() ? inner->get_object().if_contains("content_filter_result")
+                                                          : nullptr;
+  if (!result || !result->is_object()) return;
+  std::string names;
+  for (const auto& [name, verdict] : result->get_object()) {
+    const json::object* vo = verdict.if_object();
+    const json::value* filtered = vo ? vo->if_contains("filtered") : nullptr;
+    if (!filtered || !filtered->is_bool() || !filtered->get_bool()) continue;
+    if (!names.empty()) names += ", ";
+    names.append(name.data(), name.size());
+    if (std::string_view severity = Str(*vo, "severity"); !severity.empty() && severity != "safe")
+      names.append(" (").append(severity).append(")");
+  }
+  if (!names.empty()) message += " [Azure OpenAI content filter: " + names + "]";
+}
+
+// Every known upstream error shape → OpenAI's {"error":{"message","type","param","code",…}}.
+NormalizedError NormalizeErrorObject(int http, const json::object& o) {
+  json::object out;
+  std::string message, type, code;
+  json::value param = nullptr;
+  int64_t numeric = 0;
+  std::string kind;
+  json::object extras;
+  const json::value* err = o.if_contains("error");
+  if (err && err->is_object()) {  // OpenAI, Azure, OpenRouter, Groq, vLLM ≥ 0.10.1
+    const json::object& eo = err->get_object();
+    message = MessageText(eo.if_contains("message"));
+    type = Str(eo, "type");
+    if (const json::value* c = eo.if_contains("code"); c && c->is_string())
+      code = c->get_string();
+    else
+      numeric = Integer(c);
+    if (const json::value* p = eo.if_contains("param")) param = *p;
+    for (const auto& [k, val] : eo)
+      if (k != "message" && k != "type" && k != "code" && k != "param") extras[k] = val;
+    if (code == "content_filter") AppendFilteredCategories(eo, message);
+  } else if (err && err->is_string()) {  // TGI: {"error":"…","error_type":"validation"}
+    message = err->get_string();
+    code = Str(o, "error_type");
+    if (http == 422) http = 400;
+  } else if (Str(o, "object") == "error") {  // vLLM < 0.10.1, Mistral
+    message = MessageText(o.if_contains("message"));
+    type = Str(o, "type");
+    if (const json::value* c = o.if_contains("code"); c && c->is_string())
+      code = c->get_string();
+    else
+      numeric = Integer(c);
+    if (const json::value* p = o.if_contains("param")) param = *p;
+  } else if (const json::value* m = o.if_contains("message"); m && m->is_string()) {
+    message = m->get_string();
+  } else if (const json::value* d = o.if_contains("detail")) {  // FastAPI-style servers
+    message = MessageText(d);
+  }
+  kind = !type.empty() ? type : code;
+  NormalizedError n;
+  n.status = ClientStatus(http, numeric, kind);
+  if (message.empty())
+    message = http >= 400 ? "upstream returned HTTP " + std::to_string(http) : "the upstream reported an error";
+  json::object eo;
+  eo["message"] = message;
+  eo["type"] = type.empty() ? std::string(core::OpenAiTypeForStatus(n.status)) : type;
+  eo["param"] = std::move(param);
+  if (!code.empty())
+    eo["code"] = code;
+  else if (err && err->is_object())
+    eo["code"] = nullptr;  // the upstream's own shape: a numeric code is carried by the status
+  else
+    eo["code"] = "upstream_error";
+  for (auto& [k, val] : extras) eo[k] = std::move(val);
+  out["error"] = std::move(eo);
+  n.body = json::serialize(out);
+  return n;
+}
+
 }  // namespace
 
 bool ExtractUsage(std::string_view body, TokenUsage& usage) {
@@ -86,6 +233,7 @@ bool ExtractUsage(std::string_view body, TokenUsage& usage) {
     usage.input = UnsignedAfterKey(span, "\"prompt_tokens\"");
     usage.output = UnsignedAfterKey(span, "\"completion_tokens\"");
     usage.cached_input = UnsignedAfterKey(span, "\"cached_tokens\"");
+    if (usage.cached_input == 0) usage.cached_input = UnsignedAfterKey(span, "\"prompt_cache_hit_tokens\"");
     usage.reasoning = UnsignedAfterKey(span, "\"reasoning_tokens\"");
     usage.present = true;
     return true;
@@ -96,13 +244,18 @@ bool ExtractUsage(std::string_view body, TokenUsage& usage) {
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {
   ChunkInfo info;
   bool may_usage = MayHaveUsage(data);
-  bool may_error = data.find("\"error\"") != std::string_view::npos;
+  bool may_error = data.find("\"error\"") != std::string_view::npos;  // a key, or "object":"error"
   if (!may_usage && !may_error) return info;
   boost::system::error_code ec;
   json::value v = json::parse(data, ec);
   if (ec || !v.is_object()) return info;
   const json::object& o = v.get_object();
-  if (const json::value* e = o.if_contains("error"); e && !e->is_null()) info.is_error = true;
+  if (IsErrorPayload(o)) {
+    info.is_error = true;
+    NormalizedError n = NormalizeErrorObject(200, o);
+    info.error_status = n.status;
+    if (!IsOpenAiShaped(o)) info.openai_error = std::move(n.body);
+  }
   if (ReadUsageObject(o, usage)) {
     const json::value* choices = o.if_contains("choices");
     info.usage_only = !choices || (choices->is_array() && choices->get_array().empty());
@@ -111,28 +264,46 @@ ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {
 }
 
 std::string NormalizeUpstreamError(int status, std::string_view body) {
+  return NormalizeUpstreamErrorWithStatus(status, body).body;
+}
+
+NormalizedError NormalizeUpstreamErrorWithStatus(int status, std::string_view body) {
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
-  if (!ec && v.is_object()) {
-    json::object& o = v.get_object();
-    if (json::value* e = o.if_contains("error"); e && e->is_object()) {
-      json::object& eo = e->get_object();
-      if (!eo.contains("message")) eo["message"] = "upstream returned HTTP " + std::to_string(status);
-      if (!eo.contains("type")) eo["type"] = core::OpenAiTypeForStatus(status);
-      if (!eo.contains("param")) eo["param"] = nullptr;
-      if (!eo.contains("code")) eo["code"] = nullptr;
-      json::object root;
-      root["error"] = std::move(eo);
-      return json::serialize(root);
-    }
-    // Some servers (vLLM, TGI) put the message at the top level.
-    if (const json::value* m = o.if_contains("message"); m && m->is_string())
-      return core::OpenAiErrorBody(m->get_string(), core::OpenAiTypeForStatus(status), "upstream_error");
-    if (const json::value* m = o.if_contains("error"); m && m->is_string())
-      return core::OpenAiErrorBody(m->get_string(), core::OpenAiTypeForStatus(status), "upstream_error");
-  }
+  if (!ec && v.is_object()) return NormalizeErrorObject(status, v.get_object());
+  NormalizedError n;
+  n.status = ClientStatus(status, 0, {});
   std::string message = "upstream returned HTTP " + std::to_string(status);
-  return core::OpenAiErrorBody(message, core::OpenAiTypeForStatus(status), "upstream_error");
+  n.body = core::OpenAiErrorBody(message, core::OpenAiTypeForStatus(n.status), "upstream_error");
+  return n;
+}
+
+bool RestoreToolCallIds(std::string_view data, const ToolCallIdMap& ids, std::string& out) {
+  if (ids.empty()) return false;
+  std::vector<JsonEdit> edits;
+  for (const auto& [upstream, client] : ids.upstream_to_client) {
+    if (upstream.empty()) continue;
+    size_t pos = 0;
+    while ((pos = data.find(upstream, pos)) != std::string_view::npos) {
+      const size_t begin = pos - 1, end = pos + upstream.size() + 1;
+      pos += upstream.size();
+      if (pos == upstream.size() || end > data.size() || data[begin] != '"' || data[end - 1] != '"') continue;
+      // The value of an "id" / "tool_call_id" member: `"key"` then optional blanks and a colon before it.
+      size_t i = begin;
+      while (i > 0 && IsBlank(data[i - 1])) --i;
+      if (i == 0 || data[i - 1] != ':') continue;
+      --i;
+      while (i > 0 && IsBlank(data[i - 1])) --i;
+      std::string_view before = data.substr(0, i);
+      if (!before.ends_with("\"id\"") && !before.ends_with("\"tool_call_id\"")) continue;
+      std::string quoted;
+      AppendJsonString(quoted, client);
+      edits.push_back({begin, end, std::move(quoted)});
+    }
+  }
+  if (edits.empty()) return false;
+  out = ApplyEdits(data, std::move(edits));
+  return true;
 }
 
 std::string OpenAiStreamErrorEvent(std::string_view message, std::string_view type, std::string_view code) {

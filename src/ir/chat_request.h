@@ -68,7 +68,7 @@ struct RawField {
   bool operator==(const RawField&) const = default;
 };
 
-enum class Dialect : uint8_t { kOpenAiChat, kAnthropicMessages };
+enum class Dialect : uint8_t { kOpenAiChat, kAnthropicMessages, kOpenAiResponses };
 
 struct ChatRequest {
   std::string model;                // client-facing model name

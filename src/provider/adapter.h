@@ -99,7 +99,7 @@ class ProviderAdapter {
   }
   virtual core::Result<ir::EmbeddingsResponse> DecodeEmbeddingsResponse(std::string_view body) const {
     (void)body;
-    return core::Error{core::ErrorCode::kUpstreamProtocolError, "Embeddings are not supported by this adapter."};
+    return core::Error{core::ErrorCode::kUpstreamProtocolError, "Embeddings are not supported by this adapter.", 0, {}};
   }
 };
 

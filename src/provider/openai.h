@@ -15,15 +15,25 @@
 //    stream → stream_options.include_usage:true (usage is needed for accounting either way).
 //  - n > 1, and images or files inside tool results, are rejected (400): the decoders read one
 //    choice and OpenAI tool messages carry text only.
+//  - per-server quirks come from the preset (provider/openai_presets.h → AdapterOptionsFor): seed sent
+//    as random_seed, stream_options left out, parallel_tool_calls left out, tool-call ids remapped to
+//    the server's rule (Mistral: 9 alphanumerics) and restored in answers (NewStreamDecoder(ids),
+//    DecodeResponse(body, ids)); the path and auth header come from OpenAiEndpointConfig (Azure too).
+//  - answers: finish_reason insufficient_system_resource (DeepSeek) and error (Mistral, OpenRouter)
+//    become errors (503 / 502), model_length → length; Azure's prompt_filter_results chunk (empty
+//    choices, no usage) is skipped.
 // Thread rule: the adapter is immutable and shareable; a stream decoder belongs to one stream.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "dialect/openai_request.h"
 #include "provider/adapter.h"
+#include "provider/openai_endpoint.h"
 
 namespace sluice::provider {
 
@@ -34,7 +44,17 @@ ir::FinishReason OpenAiFinishReasonToIr(std::string_view finish_reason);
 struct OpenAiAdapterOptions {
   bool legacy_max_tokens = false;  // send "max_tokens" instead of "max_completion_tokens"
   bool send_top_k = false;         // the server accepts top_k (vLLM, Together, …)
+  bool stream_usage = true;        // send stream_options.include_usage (false: the server rejects it)
+  bool random_seed = false;        // send seed as "random_seed" (Mistral)
+  bool parallel_tool_calls = true; // false: the server rejects parallel_tool_calls; never sent
+  dialect::ToolCallIdRule tool_call_ids = dialect::ToolCallIdRule::kAny;
+  // Path and auth. An empty base_path falls back to Target::path_prefix to choose the path form.
+  OpenAiEndpointConfig endpoint;
 };
+
+// What an OpenAI finish_reason means when it is a failure rather than an end: nullopt for ordinary
+// reasons; else the status to report (insufficient_system_resource → 503, error → 502).
+std::optional<int> OpenAiFinishReasonError(std::string_view finish_reason);
 
 // chat.completion.chunk `data:` events → IR (reference §1.5, §7, §8.9). Blocks: text and reasoning
 // blocks open when their first non-empty delta arrives and close when another block opens; each
@@ -45,8 +65,12 @@ struct OpenAiAdapterOptions {
 // the end of the body once a finish_reason was seen), because the usage chunk follows the finish.
 // Usage is read from any chunk's `usage` (last non-null wins) and from `x_groq.usage`. A
 // `{"error":…}` payload becomes an IR error (status from its numeric code, else its type).
+// Answers to a request whose tool-call ids were remapped carry the client's ids again (`ids`).
+// Azure's leading prompt_filter_results chunk (empty choices, no usage) does not start the message.
 class OpenAiStreamDecoder final : public StreamDecoder {
  public:
+  OpenAiStreamDecoder() = default;
+  explicit OpenAiStreamDecoder(dialect::ToolCallIdMap ids) : ids_(std::move(ids)) {}
   bool Feed(std::string_view type, std::string_view data,
             std::vector<ir::StreamEvent>& out) override;
   bool Finish(std::vector<ir::StreamEvent>& out) override;
@@ -64,6 +88,7 @@ class OpenAiStreamDecoder final : public StreamDecoder {
   void Delta(Open kind, std::string_view text, std::vector<ir::StreamEvent>& out);
   void End(std::vector<ir::StreamEvent>& out);
 
+  dialect::ToolCallIdMap ids_;
   std::vector<ToolBlock> tools_;
   Open open_ = Open::kNone;
   uint32_t open_block_ = 0;
@@ -80,7 +105,9 @@ class OpenAiStreamDecoder final : public StreamDecoder {
 class OpenAiAdapter final : public ProviderAdapter {
  public:
   explicit OpenAiAdapter(OpenAiAdapterOptions options = {}) : options_(options) {}
-  std::string_view Name() const override { return "openai"; }
+  std::string_view Name() const override {
+    return options_.endpoint.flavor == OpenAiFlavor::kAzure ? "azure" : "openai";
+  }
   core::Result<UpstreamRequest> BuildRequest(const ir::ChatRequest& request,
                                              const Target& target) const override;
   core::Result<ir::ChatResponse> DecodeResponse(std::string_view body) const override;
@@ -88,6 +115,16 @@ class OpenAiAdapter final : public ProviderAdapter {
     return std::make_unique<OpenAiStreamDecoder>();
   }
   core::Error DecodeError(int status, std::string_view body) const override;
+
+  // The tool-call ids BuildRequest rewrites for `request` (upstream id → client id); empty unless the
+  // server has an id rule (Mistral). Pass it to the two overloads below so clients see their own ids.
+  dialect::ToolCallIdMap ToolCallIdsFor(const ir::ChatRequest& request) const;
+  std::unique_ptr<StreamDecoder> NewStreamDecoder(dialect::ToolCallIdMap ids) const {
+    return std::make_unique<OpenAiStreamDecoder>(std::move(ids));
+  }
+  core::Result<ir::ChatResponse> DecodeResponse(std::string_view body, const dialect::ToolCallIdMap& ids) const;
+
+  const OpenAiAdapterOptions& options() const { return options_; }
 
   // The JSON body alone (BuildRequest = this + path + headers), for tests and benchmarks.
   static core::Result<std::string> EncodeBody(const ir::ChatRequest& request, const Target& target,

@@ -108,7 +108,7 @@ core::Result<bool> BodyBuilder::ToolResult(const ir::ContentPart& p, const std::
   if (p.is_error) text.insert(0, "Error: ");  // OpenAI has no is_error (reference §8.4)
   json::object m(sp_);
   m["role"] = "tool";
-  m["tool_call_id"] = p.id;
+  m["tool_call_id"] = dialect::UpstreamToolCallId(p.id, options_.tool_call_ids);
   m["content"] = text;
   out.push_back(std::move(m));
   return true;
@@ -154,7 +154,7 @@ core::Result<bool> BodyBuilder::Assistant(const ir::Message& m, size_t i, json::
       json::object fn(sp_), call(sp_);
       fn["name"] = p.name;
       fn["arguments"] = p.arguments.empty() ? std::string_view("{}") : p.arguments;
-      call["id"] = p.id;
+      call["id"] = dialect::UpstreamToolCallId(p.id, options_.tool_call_ids);
       call["type"] = "function";
       call["function"] = std::move(fn);
       calls.push_back(std::move(call));
@@ -221,7 +221,7 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
     for (const std::string& s : req_.stop) stops.emplace_back(s);
     body["stop"] = std::move(stops);
   }
-  if (req_.seed) body["seed"] = *req_.seed;
+  if (req_.seed) body[options_.random_seed ? "random_seed" : "seed"] = *req_.seed;
   if (!req_.reasoning_effort.empty())
     body["reasoning_effort"] = req_.reasoning_effort;
   else if (req_.reasoning_budget)
@@ -265,7 +265,8 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
         break;
       }
     }
-    if (req_.parallel_tool_calls) body["parallel_tool_calls"] = *req_.parallel_tool_calls;
+    if (req_.parallel_tool_calls && options_.parallel_tool_calls)
+      body["parallel_tool_calls"] = *req_.parallel_tool_calls;
   }
 
   const ir::ResponseFormat& rf = req_.response_format;
@@ -290,10 +291,11 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
   if (!req_.user.empty()) body["user"] = req_.user;
   if (req_.stream) {
     body["stream"] = true;
-    json::object so(sp_);
-    so["include_usage"] =
-        true;  // the gateway needs usage for accounting, whatever the client asked
-    body["stream_options"] = std::move(so);
+    if (options_.stream_usage) {
+      json::object so(sp_);
+      so["include_usage"] = true;  // the gateway needs usage for accounting, whatever the client asked
+      body["stream_options"] = std::move(so);
+    }
   }
   CopyUnmodelledMembers(req_, ir::Dialect::kOpenAiChat, body, sp_);
   return body;
@@ -317,17 +319,32 @@ core::Result<UpstreamRequest> OpenAiAdapter::BuildRequest(const ir::ChatRequest&
   auto body = EncodeBody(request, target, options_);
   if (!body) return body.error();
   UpstreamRequest out;
-  out.path.reserve(target.path_prefix.size() + 20);
-  out.path.append(target.path_prefix).append("/v1/chat/completions");
+  out.path.append(target.path_prefix);
+  if (options_.endpoint.base_path.empty() && !target.path_prefix.empty()) {
+    OpenAiEndpointConfig endpoint = options_.endpoint;
+    endpoint.base_path = std::string(target.path_prefix);
+    out.path += OpenAiUpstreamPath(endpoint, OpenAiApi::kChatCompletions, target.model);
+  } else {
+    out.path += OpenAiUpstreamPath(options_.endpoint, OpenAiApi::kChatCompletions, target.model);
+  }
   out.headers = {{"content-type", "application/json"}};
-  // Local servers (vLLM without --api-key, Ollama) need no key: send no header rather than "Bearer
-  // ".
-  if (!target.api_key.empty())
-    out.headers.push_back({"authorization", "Bearer " + std::string(target.api_key)});
+  // Local servers (vLLM without --api-key, Ollama) need no key: no header rather than "Bearer ".
+  if (auto auth = OpenAiAuthHeader(options_.endpoint, target.api_key)) out.headers.push_back(std::move(*auth));
   if (request.stream) out.headers.push_back({"accept", "text/event-stream"});
   out.body = std::move(*body);
   out.stream = request.stream;
   return out;
+}
+
+dialect::ToolCallIdMap OpenAiAdapter::ToolCallIdsFor(const ir::ChatRequest& request) const {
+  dialect::ToolCallIdMap ids;
+  if (options_.tool_call_ids == dialect::ToolCallIdRule::kAny) return ids;
+  for (const ir::Message& m : request.messages)
+    for (const ir::ContentPart& p : m.parts)
+      if ((p.kind == ir::PartKind::kToolCall || p.kind == ir::PartKind::kToolResult) &&
+          !dialect::ToolCallIdFits(p.id, options_.tool_call_ids))
+        ids.Add(dialect::UpstreamToolCallId(p.id, options_.tool_call_ids), p.id);
+  return ids;
 }
 
 }  // namespace sluice::provider

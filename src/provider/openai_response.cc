@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "dialect/openai_response.h"
 #include "provider/json_fields.h"
 #include "provider/openai.h"
 #include "provider/openai_usage.h"
@@ -33,6 +34,12 @@ std::string ContentText(const json::value* content) {
 
 }  // namespace
 
+std::optional<int> OpenAiFinishReasonError(std::string_view r) {
+  if (r == "insufficient_system_resource") return 503;  // DeepSeek: capacity ran out mid-answer; retryable
+  if (r == "error") return 502;                          // Mistral, OpenRouter: generation failed upstream
+  return std::nullopt;
+}
+
 ir::FinishReason OpenAiFinishReasonToIr(std::string_view r) {
   if (r == "stop") return ir::FinishReason::kStop;
   if (r == "length" || r == "model_length") return ir::FinishReason::kLength;
@@ -42,6 +49,11 @@ ir::FinishReason OpenAiFinishReasonToIr(std::string_view r) {
 }
 
 core::Result<ir::ChatResponse> OpenAiAdapter::DecodeResponse(std::string_view body) const {
+  return DecodeResponse(body, dialect::ToolCallIdMap{});
+}
+
+core::Result<ir::ChatResponse> OpenAiAdapter::DecodeResponse(std::string_view body,
+                                                             const dialect::ToolCallIdMap& ids) const {
   std::array<unsigned char, 8192> stack_buffer;
   json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
   boost::system::error_code ec;
@@ -49,7 +61,7 @@ core::Result<ir::ChatResponse> OpenAiAdapter::DecodeResponse(std::string_view bo
   const json::object* o = ec ? nullptr : root.if_object();
   if (!o) return Protocol("The OpenAI upstream returned a body that is not a JSON object.");
   if (const json::value* err = o->if_contains("error"); err && !err->is_null())
-    return DecodeError(502, body);  // an error inside a 200 (OpenRouter does this)
+    return DecodeError(200, body);  // an error inside a 200 (OpenRouter does this): status from its code
   const json::value* choices = o->if_contains("choices");
   const json::array* ca = choices ? choices->if_array() : nullptr;
   const json::object* choice = ca && !ca->empty() ? (*ca)[0].if_object() : nullptr;
@@ -72,11 +84,15 @@ core::Result<ir::ChatResponse> OpenAiAdapter::DecodeResponse(std::string_view bo
       if (!fn) return Protocol("The OpenAI upstream returned a tool call without a function.");
       std::string id = Str(*c, "id");
       if (id.empty()) id = "call_" + std::to_string(r.content.size());
+      if (const std::string* client = ids.ClientIdFor(id)) id = *client;
       r.content.push_back(
           ir::ContentPart::ToolCall(std::move(id), Str(*fn, "name"), Str(*fn, "arguments")));
     }
   }
   r.raw_finish = Str(*choice, "finish_reason");
+  if (std::optional<int> status = OpenAiFinishReasonError(r.raw_finish))
+    return core::Error{core::ErrorCode::kUpstreamError,
+                       "The upstream stopped generating (finish_reason '" + r.raw_finish + "').", *status, {}};
   r.finish = OpenAiFinishReasonToIr(r.raw_finish);
   if (const json::object* u = openai_detail::Member(*o, "usage"))
     openai_detail::ReadUsage(*u, r.usage);
@@ -84,29 +100,22 @@ core::Result<ir::ChatResponse> OpenAiAdapter::DecodeResponse(std::string_view bo
 }
 
 core::Error OpenAiAdapter::DecodeError(int status, std::string_view body) const {
+  // One reading of every server's error shape for both paths: dialect::NormalizeUpstreamErrorWithStatus
+  // (OpenAI, Azure content_filter, vLLM/Mistral flat, TGI string, OpenRouter numeric codes).
   core::Error e;
   e.code = core::ErrorCode::kUpstreamError;
-  e.http_status = status;
+  dialect::NormalizedError n = dialect::NormalizeUpstreamErrorWithStatus(status, body);
+  e.http_status = n.status;
   std::array<unsigned char, 2048> stack_buffer;
   json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
   boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr);
+  json::value root = json::parse(n.body, ec, &mr);
   const json::object* o = ec ? nullptr : root.if_object();
-  const json::value* err = o ? o->if_contains("error") : nullptr;
-  if (err && err->is_object()) {  // OpenAI, vLLM ≥ 0.10.1, OpenRouter
-    const json::object& eo = err->get_object();
-    e.message = Str(eo, "message");
-    e.param = Str(eo, "param");
-  } else if (err && err->is_string()) {  // TGI: {"error":"…","error_type":"validation"}
-    e.message = std::string(err->get_string());
-    if (status == 422) e.http_status = 400;
-  } else if (o && Str(*o, "object") == "error") {  // vLLM < 0.10.1, Mistral: flat
-    e.message = Str(*o, "message");
-    e.param = Str(*o, "param");
+  if (const json::object* eo = o ? openai_detail::Member(*o, "error") : nullptr) {
+    e.param = Str(*eo, "param");
+    // The normalizer's own placeholder for a body without a message reads better in our words.
+    if (!std::string_view(Str(*eo, "message")).starts_with("upstream returned HTTP")) e.message = Str(*eo, "message");
   }
-  if (status == 424) e.http_status = 502;  // TGI generation error: no client knows 424
-  if (status == 529) e.http_status = 503;
-  if (status < 400) e.http_status = 502;  // an error inside a 2xx body
   if (e.message.empty())
     e.message = "The OpenAI upstream answered with HTTP status " + std::to_string(status) + ".";
   return e;

@@ -29,7 +29,10 @@ int StatusForType(std::string_view type) {
   if (type == "rate_limit_error" || type == "rate_limit_exceeded" || type == "tokens" ||
       type == "requests")
     return 429;
-  if (type == "overloaded_error" || type == "overloaded") return 503;
+  if (type == "overloaded_error") return 503;
+  if (type == "validation" || type == "BadRequestError") return 400;  // TGI, vLLM
+  if (type == "overloaded") return 429;  // TGI: its queue is full (it answers 429 before streaming)
+  if (type == "generation" || type == "incomplete_generation") return 502;  // TGI
   return 500;  // server_error and anything new
 }
 
@@ -98,10 +101,14 @@ bool OpenAiStreamDecoder::Feed(std::string_view, std::string_view data,
   const json::object* o = ec ? nullptr : root.if_object();
   if (!o) return Fail("The OpenAI upstream sent a stream chunk that is not a JSON object.", out);
 
-  if (const json::value* err = o->if_contains("error"); err && !err->is_null()) {
+  const json::value* err = o->if_contains("error");
+  if (err && !err->is_object() && !err->is_string()) err = nullptr;  // "error":null on ordinary chunks
+  // vLLM < 0.10.1 streams its errors flat: {"object":"error","message",…,"code":400}.
+  const bool flat_error = !err && View(*o, "object") == "error";
+  if (err || flat_error) {
     finished_ = true;
     ir::StreamEvent e = Event(ir::EventKind::kError);
-    if (const json::object* eo = err->if_object()) {
+    if (const json::object* eo = flat_error ? o : err->if_object()) {
       e.text = View(*eo, "message");
       e.error_type = View(*eo, "type");
       const json::value* code = eo->if_contains("code");
@@ -115,12 +122,19 @@ bool OpenAiStreamDecoder::Feed(std::string_view, std::string_view data,
     } else {
       e.text = err->is_string() ? std::string(err->get_string()) : std::string();
       e.error_type = View(*o, "error_type");  // TGI
-      e.status = 502;
+      e.status = e.error_type.empty() ? 502 : StatusForType(e.error_type);
     }
     if (e.text.empty()) e.text = "The OpenAI upstream reported an error.";
     out.push_back(std::move(e));
     return true;
   }
+  const json::value* cv = o->if_contains("choices");
+  const json::array* choices = cv ? cv->if_array() : nullptr;
+  const json::object* usage = openai_detail::Member(*o, "usage");
+  const json::object* groq = openai_detail::Member(*o, "x_groq");
+  const json::object* groq_usage = groq ? openai_detail::Member(*groq, "usage") : nullptr;
+  // Azure opens with {"choices":[],"prompt_filter_results":[…]} and empty id/model: nothing to say yet.
+  if (!started_ && (!choices || choices->empty()) && !usage && !groq_usage) return true;
   if (!started_) {
     started_ = true;
     ir::StreamEvent e = Event(ir::EventKind::kMessageStart);
@@ -128,14 +142,8 @@ bool OpenAiStreamDecoder::Feed(std::string_view, std::string_view data,
     e.name = View(*o, "model");
     out.push_back(std::move(e));
   }
-  if (const json::object* u = openai_detail::Member(*o, "usage"))
-    openai_detail::ReadUsage(*u, usage_);
-  if (const json::object* groq = openai_detail::Member(*o, "x_groq"))
-    if (const json::object* u = openai_detail::Member(*groq, "usage"))
-      openai_detail::ReadUsage(*u, usage_);
-
-  const json::value* cv = o->if_contains("choices");
-  const json::array* choices = cv ? cv->if_array() : nullptr;
+  if (usage) openai_detail::ReadUsage(*usage, usage_);
+  if (groq_usage) openai_detail::ReadUsage(*groq_usage, usage_);
   if (!choices) return true;
   for (const json::value& chv : *choices) {
     const json::object* choice = chv.if_object();
@@ -179,6 +187,7 @@ bool OpenAiStreamDecoder::Feed(std::string_view, std::string_view data,
             ir::StreamEvent start = Event(ir::EventKind::kBlockStart, open_block_);
             start.block = ir::BlockKind::kToolCall;
             start.id = id.empty() ? "call_" + std::to_string(index) : std::string(id);
+            if (const std::string* client = ids_.ClientIdFor(start.id)) start.id = *client;
             start.name = fn ? View(*fn, "name") : std::string_view();
             out.push_back(std::move(start));
           }
@@ -194,6 +203,17 @@ bool OpenAiStreamDecoder::Feed(std::string_view, std::string_view data,
     }
     if (std::string_view reason = View(*choice, "finish_reason"); !reason.empty()) {
       CloseOpen(out);
+      if (std::optional<int> status = OpenAiFinishReasonError(reason)) {
+        // A failure dressed as a finish (DeepSeek out of capacity, Mistral/OpenRouter "error"): the
+        // client must not mistake the cut answer for a complete one.
+        finished_ = true;
+        ir::StreamEvent e = Event(ir::EventKind::kError);
+        e.status = *status;
+        e.error_type = reason;
+        e.text = "The upstream stopped generating (finish_reason '" + std::string(reason) + "').";
+        out.push_back(std::move(e));
+        return true;
+      }
       finish_ = OpenAiFinishReasonToIr(reason);
       finish_seen_ = true;
     }

@@ -23,7 +23,7 @@ CompletionScope::~CompletionScope() {
   };
   telemetry::RequestRecord sample;
   sample.model = record_.model ? record_.model->metric_id : telemetry::kUnknownModel;
-  sample.provider = record_.model ? record_.model->provider->metric_id : telemetry::kNoProvider;
+  sample.provider = record_.provider ? record_.provider->metric_id : telemetry::kNoProvider;
   sample.status = record_.status;
   sample.stream = record_.stream;
   sample.total_ns = ns(total);
@@ -36,8 +36,8 @@ CompletionScope::~CompletionScope() {
   sample.tokens.cached_input = record_.usage.cached_input;
   sample.tokens.reasoning = record_.usage.reasoning;
   worker_.metrics.RecordRequest(sample);
-  if (record_.model && record_.upstream_wait.count() > 0)
-    worker_.metrics.RecordUpstream(record_.model->provider->metric_id, ns(record_.upstream_wait));
+  if (record_.provider && record_.upstream_wait.count() > 0)
+    worker_.metrics.RecordUpstream(record_.provider->metric_id, ns(record_.upstream_wait));
   worker_.metrics.RequestEnded();
 
   if (!worker_.access_log.enabled()) return;
@@ -47,8 +47,9 @@ CompletionScope::~CompletionScope() {
   AppendTimestamp(ts);
   line.Str("ts", ts).Str("event", "request").Str("endpoint", record_.endpoint);
   line.Str("model", record_.model ? std::string_view(record_.model->name) : std::string_view("unknown"));
-  if (record_.model) {
-    line.Str("provider", record_.model->provider->config->name).Str("upstream_model", record_.model->upstream_model);
+  if (record_.provider) {
+    line.Str("provider", record_.provider->config->name).Str("upstream_model", record_.upstream_model);
+    if (record_.attempts > 1) line.Num("attempts", record_.attempts);
   }
   line.Num("status", record_.status).Bool("stream", record_.stream);
   if (!record_.error_code.empty()) line.Str("code", record_.error_code);

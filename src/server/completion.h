@@ -16,8 +16,11 @@ namespace sluice::server {
 
 struct RequestRecord {
   upstream::Clock::time_point start;
-  std::string_view endpoint;              // "chat" | "embeddings"
+  std::string_view endpoint;              // "chat" | "embeddings" | "messages" | "responses"
   const RuntimeModel* model = nullptr;    // null until resolved (unknown model)
+  const RuntimeProvider* provider = nullptr;  // the target of the latest attempt
+  std::string_view upstream_model;            // its model name
+  uint32_t attempts = 0;
   int status = 0;                         // sent to the client; 499 = client went away
   std::string_view error_code;            // stable code when the request failed
   bool stream = false;

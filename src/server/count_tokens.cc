@@ -50,7 +50,7 @@ net::awaitable<bool> ForwardToProvider(WorkerContext& worker, ClientIo& io, std:
   out.headers.emplace_back("Content-Type", "application/json");
   out.headers.emplace_back("x-api-key", provider.config->api_key.value);
   out.headers.emplace_back("anthropic-version", "2023-06-01");
-  for (const auto& [k, v] : provider.headers) out.headers.emplace_back(k, v);
+  for (const auto& [k, v] : provider.extra_headers) out.headers.emplace_back(k, v);
   upstream::Deadlines deadlines;
   deadlines.connect = provider.timeouts.connect;
   deadlines.first_byte = provider.timeouts.first_byte;

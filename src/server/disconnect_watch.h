@@ -12,7 +12,7 @@ namespace sluice::server {
 
 class DisconnectWatch {
  public:
-  DisconnectWatch(net::io_context& ioc, ClientIo& io, upstream::Exchange& exchange)
+  DisconnectWatch(net::io_context& ioc, ClientIo& io, upstream::Exchange* exchange = nullptr)
       : io_(io), exchange_(exchange), done_(ioc) {
     done_.expires_at(upstream::Clock::time_point::max());
     net::co_spawn(ioc, Watch(), net::detached);
@@ -21,6 +21,8 @@ class DisconnectWatch {
   DisconnectWatch& operator=(const DisconnectWatch&) = delete;
 
   bool client_gone() const { return client_gone_; }
+  // The exchange to cancel if the client goes away (each attempt of a fallback chain has its own).
+  void Bind(upstream::Exchange* exchange) { exchange_ = exchange; }
 
   // Stops watching and waits until the watch coroutine has finished.
   net::awaitable<void> Stop() {
@@ -33,14 +35,14 @@ class DisconnectWatch {
     bool gone = co_await io_.WaitForDisconnect();
     if (gone) {
       client_gone_ = true;
-      exchange_.Cancel();
+      if (exchange_) exchange_->Cancel();
     }
     finished_ = true;
     done_.cancel();
   }
 
   ClientIo& io_;
-  upstream::Exchange& exchange_;
+  upstream::Exchange* exchange_;
   net::steady_timer done_;
   bool client_gone_ = false;
   bool finished_ = false;

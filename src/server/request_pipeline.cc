@@ -5,7 +5,7 @@
 #include "dialect/json_members.h"
 #include "dialect/openai_request.h"
 #include "server/count_tokens.h"
-#include "server/openai_proxy.h"
+#include "server/proxy.h"
 
 namespace sluice::server {
 namespace {
@@ -88,11 +88,15 @@ net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, Cli
   http::verb method = request.method();
   if (path == "/v1/chat/completions" || path == "/chat/completions") {
     if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
-    return ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kChatCompletions, keep_alive);
+    return ProxyCall(worker, rt, io, request, ClientApi::kOpenAiChat, keep_alive);
   }
   if (path == "/v1/embeddings" || path == "/embeddings") {
     if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
-    return ProxyOpenAi(worker, rt, io, request, dialect::OpenAiEndpoint::kEmbeddings, keep_alive);
+    return ProxyCall(worker, rt, io, request, ClientApi::kOpenAiEmbeddings, keep_alive);
+  }
+  if (path == "/v1/messages") {
+    if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
+    return ProxyCall(worker, rt, io, request, ClientApi::kAnthropicMessages, keep_alive);
   }
   if (path == "/v1/messages/count_tokens") {
     if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "provider/anthropic.h"
+#include "provider/openai.h"
 
 namespace sluice::server {
 
@@ -28,20 +29,28 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     rp.timeouts = p.timeouts ? *p.timeouts : config->upstream.timeouts;
     switch (p.type) {
       case config::ProviderType::kOpenAi:
-      case config::ProviderType::kOpenAiCompatible:
+      case config::ProviderType::kOpenAiCompatible: {
+        static const provider::OpenAiAdapter kOpenAi;  // immutable, shared by every worker
+        rp.wire = Wire::kOpenAi;
+        rp.adapter = &kOpenAi;
         rp.headers.emplace_back("Content-Type", "application/json");
         if (!p.api_key.empty()) rp.headers.emplace_back("Authorization", "Bearer " + p.api_key.value);
         break;
+      }
       case config::ProviderType::kAnthropic: {
-        static const provider::AnthropicAdapter kAnthropic;  // immutable, shared by every worker
-        rp.adapter = &kAnthropic;  // builds its own auth and version headers
+        static const provider::AnthropicAdapter kAnthropic;
+        rp.wire = Wire::kAnthropic;
+        rp.adapter = &kAnthropic;
+        // Same-dialect (Anthropic client) requests carry these; translated ones get the adapter's own.
+        rp.headers.emplace_back("Content-Type", "application/json");
+        if (!p.api_key.empty()) rp.headers.emplace_back("x-api-key", p.api_key.value);
         break;
       }
       default:
         throw std::runtime_error("provider " + p.name + ": type '" + p.type_name +
                                  "' is not supported by this build yet (see docs/providers.md)");
     }
-    for (const auto& [k, v] : p.headers) rp.headers.emplace_back(k, v);
+    for (const auto& [k, v] : p.headers) rp.extra_headers.emplace_back(k, v);
     rt->providers.push_back(std::move(rp));
   }
   boost::json::array data;
@@ -58,6 +67,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
       if (rp.config->name == m.provider) rm.provider = &rp;
     }
     if (!rm.provider) throw std::runtime_error("model " + m.name + ": unknown provider " + m.provider);
+    rm.targets.push_back(RuntimeTarget{rm.provider, rm.upstream_model});
     boost::json::object entry;
     entry["id"] = m.name;
     entry["object"] = "model";

@@ -11,6 +11,7 @@
 
 #include "config/schema.h"
 #include "provider/adapter.h"
+#include "server/client_api.h"
 #include "telemetry/metrics_registry.h"
 #include "tokenizer/model_table.h"
 #include "upstream/exchange.h"
@@ -22,20 +23,30 @@ struct RuntimeProvider {
   uint32_t id = 0;
   const config::ProviderConfig* config = nullptr;
   upstream::Origin origin;
-  // Headers sent with every request to this provider; the auth header holds the secret and is never logged.
+  // Headers of a same-dialect request (content type, auth); the auth header holds the secret and is never
+  // logged. Translated requests get the adapter's headers instead.
   std::vector<std::pair<std::string, std::string>> headers;
+  std::vector<std::pair<std::string, std::string>> extra_headers;  // config `headers:`, sent on every request
   config::UpstreamTimeouts timeouts;
   telemetry::ProviderId metric_id;
-  // Set when the provider speaks another dialect than the client (translation through the IR); null for
-  // OpenAI-compatible upstreams, which get the client's bytes.
+  Wire wire = Wire::kOpenAi;
+  // Codecs between the IR and this provider's API, used when the client speaks another dialect (a client
+  // of the same dialect gets its own bytes spliced instead). Never null once built.
   const provider::ProviderAdapter* adapter = nullptr;
+};
+
+// One place a request for a model can go: a provider and the model name it knows.
+struct RuntimeTarget {
+  const RuntimeProvider* provider = nullptr;
+  std::string upstream_model;
 };
 
 struct RuntimeModel {
   uint32_t id = 0;
   std::string name;            // client-facing
-  std::string upstream_model;  // sent upstream
-  const RuntimeProvider* provider = nullptr;
+  std::string upstream_model;  // sent upstream (the first target's)
+  const RuntimeProvider* provider = nullptr;  // the first target's
+  std::vector<RuntimeTarget> targets;  // in attempt order
   uint64_t max_body_bytes = 0;
   telemetry::ModelId metric_id;
 };

@@ -1,44 +1,71 @@
-// How upstream SSE items become the client's stream bytes: forwarded as they are (same dialect), or
-// decoded by a provider adapter into IR events and re-encoded in the client's dialect (translation).
-// The proxy's stream loop (deadlines, backpressure, holding the first event, errors) is shared by both.
+// How upstream stream bytes become the client's stream bytes: forwarded as they are (same dialect: OpenAI
+// → OpenAI, Anthropic → Anthropic, with usage and errors read on the way), or framed and decoded by a
+// provider adapter into IR events and re-encoded in the client's dialect (translation).
+// The proxy's stream loop (deadlines, backpressure, holding the first event, errors) is shared by all.
 // Thread rule: one transform per stream, on the stream's worker.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "dialect/openai_chat.h"
-#include "dialect/openai_chat_stream.h"
+#include "core/error.h"
+#include "dialect/anthropic_passthrough.h"
 #include "dialect/openai_response.h"
 #include "ir/stream_event.h"
 #include "provider/adapter.h"
+#include "server/client_api.h"
 #include "stream/sse_parser.h"
 
 namespace sluice::server {
 
 struct StreamProgress {
-  bool terminal = false;    // the stream's end was seen ([DONE], message_stop, or an error event)
-  bool error = false;       // an error event was produced for the client
-  int error_status = 502;   // the status to answer with if the error comes before the 200 is committed
+  bool terminal = false;   // the stream's end was seen ([DONE], message_stop, or an error event)
+  bool error = false;      // an error event was produced for the client
+  int error_status = 502;  // the status to answer with if the error comes before the 200 is committed
+  std::string error_body;  // the client-dialect JSON error body for that case
   dialect::TokenUsage usage;
 };
 
 class StreamTransform {
  public:
   virtual ~StreamTransform() = default;
-  // Appends the client's bytes for one upstream item (possibly none) to `out`.
-  virtual void OnItem(const stream::SseItem& item, std::string& out, StreamProgress& progress) = 0;
+  // Appends the client's bytes for a piece of upstream body (possibly none) to `out`. Returns false on a
+  // framing error (error() says why); the stream is then over.
+  virtual bool OnBytes(std::string_view bytes, std::string& out, StreamProgress& progress) = 0;
   // The upstream body ended. Appends what the client must still see; returns false when the stream is
   // incomplete and nothing was appended to say so (the caller reports the truncation).
   virtual bool OnEnd(std::string& out, StreamProgress& progress) = 0;
+  virtual const core::Error& error() const = 0;
+};
+
+inline constexpr size_t kMaxSseEvent = 4 << 20;
+
+// Transforms over Server-Sent Events: the parser frames, OnItem maps.
+class SseTransform : public StreamTransform {
+ public:
+  SseTransform() : parser_(stream::SseParser::Options{kMaxSseEvent}) {}
+  bool OnBytes(std::string_view bytes, std::string& out, StreamProgress& progress) final {
+    return parser_.FeedAll(bytes, [&](const stream::SseItem& item) { OnItem(item, out, progress); });
+  }
+  const core::Error& error() const override { return parser_.error(); }
+
+ protected:
+  virtual void OnItem(const stream::SseItem& item, std::string& out, StreamProgress& progress) = 0;
+
+ private:
+  stream::SseParser parser_;
 };
 
 // OpenAI-compatible upstream, OpenAI client: raw event bytes forwarded unchanged; usage read from the
 // usage chunk, which is dropped when only the gateway asked for it.
-class PassthroughOpenAiStream final : public StreamTransform {
+class PassthroughOpenAiStream final : public SseTransform {
  public:
   explicit PassthroughOpenAiStream(bool client_wants_usage) : client_wants_usage_(client_wants_usage) {}
+  bool OnEnd(std::string&, StreamProgress& progress) override { return progress.terminal; }
+
+ private:
   void OnItem(const stream::SseItem& item, std::string& out, StreamProgress& progress) override {
     if (item.kind == stream::SseKind::kComment) {
       // Keep-alives keep the client's idle timers happy; comments inside an event travel in its raw bytes.
@@ -54,27 +81,47 @@ class PassthroughOpenAiStream final : public StreamTransform {
     dialect::TokenUsage usage;
     dialect::ChunkInfo info = dialect::InspectChunk(ev.data, usage);
     if (usage.present) progress.usage = usage;
-    if (info.is_error) progress.error = progress.terminal = true;
+    if (info.is_error) {
+      progress.error = progress.terminal = true;
+      progress.error_body = dialect::NormalizeUpstreamError(progress.error_status, ev.data);
+    }
     if (info.usage_only && !client_wants_usage_) return;
     out += ev.raw;
   }
-  bool OnEnd(std::string&, StreamProgress& progress) override { return progress.terminal; }
 
- private:
   bool client_wants_usage_;
 };
 
-// Any provider adapter's stream, re-encoded as OpenAI chat.completion.chunk events.
-class TranslatedToOpenAiStream final : public StreamTransform {
+// Anthropic upstream, Anthropic client: raw events forwarded unchanged; usage read from message_start and
+// message_delta; an `error` event keeps Anthropic's status for its type (overloaded → 529).
+class PassthroughAnthropicStream final : public SseTransform {
  public:
-  TranslatedToOpenAiStream(std::unique_ptr<provider::StreamDecoder> decoder, dialect::OpenAiEncodeOptions options,
-                           bool include_usage)
-      : decoder_(std::move(decoder)), encoder_(options, include_usage) {}
+  bool OnEnd(std::string&, StreamProgress& progress) override { return progress.terminal; }
+
+ private:
   void OnItem(const stream::SseItem& item, std::string& out, StreamProgress& progress) override {
-    if (item.kind != stream::SseKind::kEvent) return;
-    decoder_->Feed(item.event.type, item.event.data, events_);
-    Emit(out, progress);
+    if (item.kind == stream::SseKind::kComment) {
+      if (!item.comment.inside_event) out += item.comment.raw;
+      return;
+    }
+    const stream::SseEvent& ev = item.event;
+    dialect::AnthropicEventInfo info = dialect::InspectAnthropicEvent(ev.type, ev.data, progress.usage);
+    if (info.is_error) {
+      progress.error = progress.terminal = true;
+      progress.error_status = info.error_status;
+      progress.error_body = dialect::NormalizeAnthropicUpstreamError(info.error_status, ev.data);
+    }
+    if (info.is_stop) progress.terminal = true;
+    out += ev.raw;
   }
+};
+
+// Any provider adapter's SSE stream, decoded to IR and re-encoded in the client's dialect.
+class TranslatedSseStream final : public SseTransform {
+ public:
+  TranslatedSseStream(ClientApi api, std::unique_ptr<provider::StreamDecoder> decoder,
+                      std::unique_ptr<ClientStreamEncoder> encoder)
+      : api_(api), decoder_(std::move(decoder)), encoder_(std::move(encoder)) {}
   bool OnEnd(std::string& out, StreamProgress& progress) override {
     decoder_->Finish(events_);  // a cut stream yields an error event, encoded below
     Emit(out, progress);
@@ -82,29 +129,25 @@ class TranslatedToOpenAiStream final : public StreamTransform {
   }
 
  private:
-  void Emit(std::string& out, StreamProgress& progress) {
-    for (const ir::StreamEvent& e : events_) {
-      if (e.kind == ir::EventKind::kError) {
-        progress.error = true;
-        progress.error_status = e.status ? e.status : 502;
-      }
-      encoder_.Encode(e, out);
-    }
-    events_.clear();
-    if (encoder_.done()) progress.terminal = true;
-    const ir::Usage& u = encoder_.usage();
-    if (u.present) {
-      progress.usage.input = u.input;
-      progress.usage.output = u.output;
-      progress.usage.cached_input = u.cache_read;
-      progress.usage.reasoning = u.reasoning;
-      progress.usage.present = true;
-    }
+  void OnItem(const stream::SseItem& item, std::string& out, StreamProgress& progress) override {
+    if (item.kind != stream::SseKind::kEvent) return;
+    decoder_->Feed(item.event.type, item.event.data, events_);
+    Emit(out, progress);
   }
+  void Emit(std::string& out, StreamProgress& progress);
 
+  ClientApi api_;
   std::unique_ptr<provider::StreamDecoder> decoder_;
-  dialect::OpenAiChatStreamEncoder encoder_;
+  std::unique_ptr<ClientStreamEncoder> encoder_;
   std::vector<ir::StreamEvent> events_;
 };
+
+// Records what an IR event sequence tells the proxy (errors, end, usage) and encodes it for the client.
+void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
+                    std::string& out, StreamProgress& progress);
+
+inline void TranslatedSseStream::Emit(std::string& out, StreamProgress& progress) {
+  EmitTranslated(api_, events_, *encoder_, out, progress);
+}
 
 }  // namespace sluice::server

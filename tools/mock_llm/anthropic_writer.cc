@@ -135,8 +135,10 @@ class AnthropicStream final : public StreamRenderer {
     return {};
   }
 
-  // The real API's mid-stream failure is an overload; its message is "Overloaded".
-  std::string RenderError(std::string_view) const override {
+  // The real API's mid-stream failure is an overload; its message is "Overloaded". A chosen status picks
+  // the error type by status instead (error-after-N-SSS).
+  std::string RenderError(std::string_view message, uint16_t status) const override {
+    if (status != 0) return AnthropicEvent("error", RenderAnthropicError(status, message, {}));
     return AnthropicEvent("error", R"({"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}})");
   }
 
@@ -192,6 +194,7 @@ json::object ModelJson(const ModelInfo& m) {
 
 std::string_view AnthropicStopReason(const Script& script) {
   if (!script.tool_calls.empty()) return "tool_use";
+  if (script.finish_reason == "content_filter") return "refusal";  // Anthropic's classifier stop
   if (script.finish_reason == "length") return "max_tokens";
   if (!script.matched_stop.empty()) return "stop_sequence";
   return "end_turn";

@@ -98,6 +98,14 @@ void ApplyModelName(std::string_view model, Behaviour& out) {
       } else if (auto v = ParseUint(count, kMaxChunks)) {
         (key == "error" ? out.error_after_chunks : out.abort_after_chunks) = static_cast<uint32_t>(*v);
         i += 2;
+        // error-after-N-SSS: the in-stream error stands for status SSS (e.g. Bedrock throttlingException).
+        std::string_view status = i + 1 < seg.size() ? seg[i + 1] : std::string_view{};
+        if (key == "error") {
+          if (auto st = ParseUint(status, 599); st && *st >= 400) {
+            out.stream_error_status = static_cast<uint16_t>(*st);
+            ++i;
+          }
+        }
       }
     } else if (key == "error") {
       if (auto v = ParseUint(next, 599); v && *v >= 400) { out.error_status = static_cast<uint16_t>(*v); ++i; }
@@ -106,6 +114,9 @@ void ApplyModelName(std::string_view model, Behaviour& out) {
     } else if (key == "thinking") {
       out.thinking_chunks = kDefaultThinkingChunks;
       if (auto v = ParseUint(next, kMaxThinkingChunks)) { out.thinking_chunks = static_cast<uint32_t>(*v); ++i; }
+    } else if (key == "safety") {
+      if (next == "prompt") { out.safety = Safety::kPrompt; ++i; }
+      else if (next == "response") { out.safety = Safety::kResponse; ++i; }
     } else if (key == "hang") {
       if (next == "headers") { out.hang = Hang::kHeaders; ++i; }
       else if (next == "body") { out.hang = Hang::kBody; ++i; }
@@ -162,6 +173,15 @@ core::Result<Behaviour> ParseBehaviour(std::string_view model, const HeaderList&
       uint32_t v = 0;
       ok = num(kMaxChunks, v, expected);
       if (ok) b.error_after_chunks = v;
+    } else if (IEquals(name, "stream-error-status")) {
+      expected = "an HTTP status 400..599";
+      ok = num(599, b.stream_error_status, expected) && b.stream_error_status >= 400;
+    } else if (IEquals(name, "safety")) {
+      expected = "prompt, response or none";
+      if (IEquals(value, "prompt")) b.safety = Safety::kPrompt;
+      else if (IEquals(value, "response")) b.safety = Safety::kResponse;
+      else if (IEquals(value, "none")) b.safety = Safety::kNone;
+      else ok = false;
     } else if (IEquals(name, "abort-after-chunks")) {
       uint32_t v = 0;
       ok = num(kMaxChunks, v, expected);

@@ -16,6 +16,9 @@ namespace sluice::mock_llm {
 
 enum class Hang : uint8_t { kNone, kHeaders, kBody };
 enum class ContentMode : uint8_t { kEcho, kTokens };
+// Safety-filter outcome: the prompt is blocked (Gemini promptFeedback.blockReason, Azure 400 content_filter,
+// Bedrock guardrail_intervened) or the response is cut by the filter (finish "content_filter").
+enum class Safety : uint8_t { kNone, kPrompt, kResponse };
 
 struct Behaviour {
   uint32_t delay_ms = 0;          // before the response headers
@@ -27,6 +30,9 @@ struct Behaviour {
   uint16_t error_status = 0;      // answer this status before any byte
   std::optional<uint32_t> retry_after_s;
   std::optional<uint32_t> error_after_chunks;  // in-stream error after N data events
+  // The status the in-stream error stands for (0 = the dialect's usual mid-stream failure). Dialects with
+  // typed stream errors use it: Bedrock 429 → throttlingException, Gemini 429 → RESOURCE_EXHAUSTED, …
+  uint16_t stream_error_status = 0;
   std::optional<uint32_t> abort_after_chunks;  // cut the connection after N data events
   Hang hang = Hang::kNone;
   uint32_t tool_calls = 0;        // parallel tool calls to return
@@ -38,6 +44,7 @@ struct Behaviour {
   // Thinking chunks generated before the answer (Anthropic: a `thinking` block; OpenAI: hidden, counted as
   // reasoning tokens). Unset = the request decides (Anthropic `thinking.type` enabled/adaptive → default).
   std::optional<uint32_t> thinking_chunks;
+  Safety safety = Safety::kNone;
 };
 
 // Limits keep one request from exhausting the mock (and make bad values a 400, not a crash).

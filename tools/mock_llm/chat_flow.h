@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,10 +23,28 @@ class ChatDialect {
   virtual std::string StatusErrorBody(int status, std::string_view message, std::string_view request_id) const = 0;
   // The non-stream body (exactly Behaviour::response_bytes long when that is set and there are no tool calls).
   virtual std::string Body(const ChatCall& call, const Script& script, const Behaviour& b, uint64_t id) const = 0;
-  virtual std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, uint64_t id) const = 0;
+  virtual std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, const Behaviour& b,
+                                                 uint64_t id) const = 0;
   // Extra response header carrying the request id besides x-request-id (Anthropic: "request-id").
   virtual std::string_view RequestIdHeader() const { return {}; }
+  // Content-Type of the stream (Bedrock: application/vnd.amazon.eventstream).
+  virtual std::string_view StreamContentType() const { return "text/event-stream; charset=utf-8"; }
+  // Headers an error answer carries besides content-type, request id and retry-after (Bedrock:
+  // x-amzn-ErrorType; Azure: retry-after-ms).
+  virtual void AddErrorHeaders(int /*status*/, const Behaviour& /*b*/, http::fields& /*headers*/) const {}
+  // An answer that replaces the generated one when the script says so (Azure answers a blocked prompt
+  // with a 400). nullopt = answer normally.
+  struct Refusal {
+    int status = 0;
+    std::string body;
+  };
+  virtual std::optional<Refusal> Refuse(const ChatCall& /*call*/, const Script& /*script*/) const {
+    return std::nullopt;
+  }
 };
+
+// Reason phrase for statuses Beast does not know (424, 499, 529 …).
+void SetReason(http::response<http::string_body>& res);
 
 // The x-mock-* headers of a request (names and values view into `req`).
 HeaderList MockHeaders(const Request& req);
@@ -34,6 +53,13 @@ HeaderList MockHeaders(const Request& req);
 // Returns whether the connection may serve another request.
 asio::awaitable<bool> ServeChat(Connection& conn, const Request& req, const ChatCall& call, const Behaviour& b,
                                 const ChatDialect& dialect);
+
+// Gemini routes (gemini_handler.cc): /v1beta/models/{model}:{method} and the Vertex AI forms.
+asio::awaitable<bool> HandleGemini(Connection& conn, const Request& req, std::string_view path);
+// Bedrock Runtime routes (bedrock_handler.cc): /model/{modelId}/{converse,converse-stream,invoke,count-tokens}.
+asio::awaitable<bool> HandleBedrock(Connection& conn, const Request& req, std::string_view path);
+// Azure OpenAI routes (azure_handler.cc): /openai/deployments/{d}/… and /openai/v1/….
+asio::awaitable<bool> HandleAzure(Connection& conn, const Request& req, std::string_view path);
 
 // Anthropic routes (messages_handler.cc).
 asio::awaitable<bool> HandleMessages(Connection& conn, const Request& req);

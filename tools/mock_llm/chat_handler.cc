@@ -29,12 +29,6 @@ Clock::duration GenerationTime(uint64_t tokens, uint32_t tps) {
   return std::chrono::microseconds(tokens * 1000000 / tps);
 }
 
-// Beast has no reason phrase for 529 and other non-standard statuses ("<unknown-status>").
-void SetReason(http::response<http::string_body>& res) {
-  if (http::obsolete_reason(res.result()) == "<unknown-status>") {
-    res.reason(res.result_int() == 529 ? "Overloaded" : "Error");
-  }
-}
 
 // Writes one HTTP chunk; false when the client is gone.
 asio::awaitable<bool> WriteChunk(Connection& conn, std::string_view data) {
@@ -48,9 +42,10 @@ asio::awaitable<bool> WriteLastChunk(Connection& conn) {
 }
 
 asio::awaitable<bool> WriteStreamHeaders(Connection& conn, const Request& req, std::string_view request_id,
-                                         std::string_view id_header) {
+                                         const ChatDialect& dialect) {
+  std::string_view id_header = dialect.RequestIdHeader();
   http::response<http::empty_body> res{http::status::ok, req.version()};
-  res.set(http::field::content_type, "text/event-stream; charset=utf-8");
+  res.set(http::field::content_type, dialect.StreamContentType());
   res.set(http::field::cache_control, "no-cache");
   res.set("x-request-id", request_id);
   if (!id_header.empty()) res.set(id_header, request_id);
@@ -64,7 +59,7 @@ asio::awaitable<bool> WriteStreamHeaders(Connection& conn, const Request& req, s
 // Streams the events with the Behaviour's pacing and failures. Returns whether to keep the connection.
 asio::awaitable<bool> RunStream(Connection& conn, const Request& req, const Behaviour& b,
                                 const StreamRenderer& stream, std::string_view request_id,
-                                std::string_view id_header) {
+                                const ChatDialect& dialect) {
   Stats& stats = conn.state.stats;
   auto cancelled = [&]() {
     stats.streams_cancelled.fetch_add(1, std::memory_order_relaxed);
@@ -72,7 +67,7 @@ asio::awaitable<bool> RunStream(Connection& conn, const Request& req, const Beha
     return false;
   };
   // Every co_await here is a plain statement: GCC 12 miscompiles co_await inside && / || conditions.
-  bool written = co_await WriteStreamHeaders(conn, req, request_id, id_header);
+  bool written = co_await WriteStreamHeaders(conn, req, request_id, dialect);
   if (!written) co_return cancelled();
   if (b.hang == Hang::kBody) {
     co_await WaitForPeerClose(conn);
@@ -89,7 +84,8 @@ asio::awaitable<bool> RunStream(Connection& conn, const Request& req, const Beha
     }
     if (b.error_after_chunks && i == *b.error_after_chunks) {
       stats.streams_error_injected.fetch_add(1, std::memory_order_relaxed);
-      std::string err = stream.RenderError("mock: injected error after " + std::to_string(i) + " chunks");
+      std::string err = stream.RenderError("mock: injected error after " + std::to_string(i) + " chunks",
+                                           b.stream_error_status);
       written = co_await WriteChunk(conn, err);
       if (written) written = co_await WriteLastChunk(conn);
       if (!written) co_return cancelled();
@@ -137,7 +133,8 @@ class OpenAiDialect final : public ChatDialect {
     return b.response_bytes && b.tool_calls == 0 ? RenderSizedChatCompletion(call, script, meta, *b.response_bytes)
                                                  : RenderChatCompletion(call, script, meta);
   }
-  std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, uint64_t id) const override {
+  std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, const Behaviour&,
+                                         uint64_t id) const override {
     return MakeOpenAiStream(call, std::move(script), Meta(id));
   }
 
@@ -148,6 +145,13 @@ class OpenAiDialect final : public ChatDialect {
 };
 
 }  // namespace
+
+// Beast has no reason phrase for 529 and other non-standard statuses ("<unknown-status>").
+void SetReason(http::response<http::string_body>& res) {
+  if (http::obsolete_reason(res.result()) == "<unknown-status>") {
+    res.reason(res.result_int() == 529 ? "Overloaded" : "Error");
+  }
+}
 
 HeaderList MockHeaders(const Request& req) {
   HeaderList out;
@@ -166,6 +170,7 @@ asio::awaitable<bool> ServeChat(Connection& conn, const Request& req, const Chat
   Stats& stats = conn.state.stats;
   const uint64_t id = NextId(conn.state);
   const std::string request_id = "req_mock_" + std::to_string(id);
+  ActiveGuard in_flight(stats.chat_active);  // vLLM's num_requests_running (GET /metrics)
   std::optional<ActiveGuard> active;
   if (call.stream) {
     active.emplace(stats.active_streams);
@@ -192,6 +197,7 @@ asio::awaitable<bool> ServeChat(Connection& conn, const Request& req, const Chat
     res.set("x-request-id", request_id);
     if (!dialect.RequestIdHeader().empty()) res.set(dialect.RequestIdHeader(), request_id);
     if (b.retry_after_s) res.set(http::field::retry_after, std::to_string(*b.retry_after_s));
+    dialect.AddErrorHeaders(b.error_status, b, res.base());
     res.keep_alive(req.keep_alive());
     res.body() = dialect.StatusErrorBody(b.error_status, "mock: injected error status " + std::to_string(b.error_status),
                                          request_id);
@@ -201,9 +207,24 @@ asio::awaitable<bool> ServeChat(Connection& conn, const Request& req, const Chat
   }
 
   Script script = BuildScript(call, b);
+  stats.prompt_tokens_total.fetch_add(script.usage.prompt_tokens, std::memory_order_relaxed);
+  stats.generation_tokens_total.fetch_add(script.usage.completion_tokens, std::memory_order_relaxed);
+  if (std::optional<ChatDialect::Refusal> refusal = dialect.Refuse(call, script)) {
+    http::response<http::string_body> res{static_cast<http::status>(refusal->status), req.version()};
+    SetReason(res);
+    res.set(http::field::content_type, "application/json");
+    res.set("x-request-id", request_id);
+    if (!dialect.RequestIdHeader().empty()) res.set(dialect.RequestIdHeader(), request_id);
+    dialect.AddErrorHeaders(refusal->status, b, res.base());
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(refusal->body);
+    if (call.stream) active.reset();
+    bool ok = co_await WriteResponse(conn, res);
+    co_return ok && req.keep_alive();
+  }
   if (call.stream) {
-    auto stream = dialect.Stream(call, std::move(script), id);
-    co_return co_await RunStream(conn, req, b, *stream, request_id, dialect.RequestIdHeader());
+    auto stream = dialect.Stream(call, std::move(script), b, id);
+    co_return co_await RunStream(conn, req, b, *stream, request_id, dialect);
   }
 
   if (b.hang == Hang::kBody) {  // headers promise a chunked body that never comes

@@ -10,10 +10,13 @@
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
+#include "mock_llm/sigv4_check.h"
 #include "mock_llm/stats.h"
+#include "mock_llm/vllm_metrics.h"
 
 namespace sluice::mock_llm {
 
@@ -22,10 +25,13 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Request = http::request<http::string_body>;
 
-// Shared by all workers: counters, the id sequence.
+// Shared by all workers: counters, the id sequence, run-time load knobs and start-up configuration.
 struct ServerState {
   Stats stats;
   std::atomic<uint64_t> next_id{1};
+  LoadState load;                          // POST /mock/load → GET /metrics
+  std::string metrics_model = "mock-model";  // model_name label of GET /metrics
+  std::optional<SigV4Credentials> aws;     // --aws-secret: Bedrock signatures are verified
 };
 
 struct Connection {

@@ -1,5 +1,5 @@
 // mock_llm entry point: flags → raise RLIMIT_NOFILE → server::Run.
-//   mock_llm --listen 127.0.0.1:0 [--threads 1]
+//   mock_llm --listen 127.0.0.1:0 [--threads 1] [--metrics-model NAME] [--aws-secret S [--aws-access-key-id ID]]
 // Thread rule: main thread only.
 #include <sys/resource.h>
 
@@ -14,7 +14,9 @@
 namespace {
 
 int Usage() {
-  std::fprintf(stderr, "usage: mock_llm --listen HOST:PORT [--threads N]\n");
+  std::fprintf(stderr,
+               "usage: mock_llm --listen HOST:PORT [--threads N] [--metrics-model NAME]\n"
+               "                [--aws-secret SECRET [--aws-access-key-id ID]]\n");
   return 2;
 }
 
@@ -67,6 +69,13 @@ int main(int argc, char** argv) {
       auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
       if (ec != std::errc() || ptr != value.data() + value.size() || n == 0 || n > 256) return Usage();
       options.threads = n;
+      consume();
+    } else if ((arg == "--aws-secret" || arg == "--aws-access-key-id" || arg == "--metrics-model") &&
+               (has_value || i + 1 < argc)) {
+      if (value.empty()) return Usage();
+      (arg == "--aws-secret"          ? options.aws_secret
+       : arg == "--aws-access-key-id" ? options.aws_access_key_id
+                                      : options.metrics_model) = std::string(value);
       consume();
     } else if (arg == "--help" || arg == "-h") {
       Usage();

@@ -21,7 +21,8 @@ class AnthropicDialect final : public ChatDialect {
     return b.response_bytes && b.tool_calls == 0 ? RenderSizedMessage(call, script, MessageId(id), *b.response_bytes)
                                                  : RenderMessage(call, script, MessageId(id));
   }
-  std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, uint64_t id) const override {
+  std::unique_ptr<StreamRenderer> Stream(const ChatCall& call, Script script, const Behaviour&,
+                                         uint64_t id) const override {
     return MakeAnthropicStream(call, std::move(script), MessageId(id));
   }
   std::string_view RequestIdHeader() const override { return "request-id"; }

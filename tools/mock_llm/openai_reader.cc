@@ -93,7 +93,7 @@ size_t AppendContentText(const json::value& content, std::string* out) {
 
 }  // namespace
 
-Decoded<ChatCall> DecodeChatRequest(std::string_view body) {
+Decoded<ChatCall> DecodeChatRequest(std::string_view body, std::string_view model_override) {
   // Hot path of the load benchmark: parse into a stack arena instead of one malloc per node.
   unsigned char arena[16384];
   json::monotonic_resource mr(arena, sizeof arena);
@@ -103,12 +103,16 @@ Decoded<ChatCall> DecodeChatRequest(std::string_view body) {
   if (!obj) return Fail<ChatCall>(err);
 
   ChatCall call;
-  const json::value* model = obj->if_contains("model");
-  if (!model || model->is_null()) {
-    return Fail<ChatCall>({"you must provide a model parameter", "", ""});
+  if (!model_override.empty()) {
+    call.model = model_override;
+  } else {
+    const json::value* model = obj->if_contains("model");
+    if (!model || model->is_null()) {
+      return Fail<ChatCall>({"you must provide a model parameter", "", ""});
+    }
+    if (!model->is_string()) return Fail<ChatCall>(InvalidType("model", "a string", *model));
+    call.model = model->get_string();
   }
-  if (!model->is_string()) return Fail<ChatCall>(InvalidType("model", "a string", *model));
-  call.model = model->get_string();
 
   const json::value* messages = obj->if_contains("messages");
   if (!messages || messages->is_null()) return Fail<ChatCall>(Missing("messages"));
@@ -181,17 +185,21 @@ Decoded<ChatCall> DecodeChatRequest(std::string_view body) {
   return d;
 }
 
-Decoded<EmbeddingsCall> DecodeEmbeddingsRequest(std::string_view body) {
+Decoded<EmbeddingsCall> DecodeEmbeddingsRequest(std::string_view body, std::string_view model_override) {
   json::value root;
   RequestError err;
   const json::object* obj = ParseObject(body, root, err);
   if (!obj) return Fail<EmbeddingsCall>(err);
 
   EmbeddingsCall call;
-  const json::value* model = obj->if_contains("model");
-  if (!model || model->is_null()) return Fail<EmbeddingsCall>({"you must provide a model parameter", "", ""});
-  if (!model->is_string()) return Fail<EmbeddingsCall>(InvalidType("model", "a string", *model));
-  call.model = model->get_string();
+  if (!model_override.empty()) {
+    call.model = model_override;
+  } else {
+    const json::value* model = obj->if_contains("model");
+    if (!model || model->is_null()) return Fail<EmbeddingsCall>({"you must provide a model parameter", "", ""});
+    if (!model->is_string()) return Fail<EmbeddingsCall>(InvalidType("model", "a string", *model));
+    call.model = model->get_string();
+  }
 
   const json::value* input = obj->if_contains("input");
   if (!input || input->is_null()) return Fail<EmbeddingsCall>(Missing("input"));

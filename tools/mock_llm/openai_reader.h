@@ -27,8 +27,9 @@ struct Decoded {
   RequestError error;  // meaningful when !value
 };
 
-// Decodes POST /v1/chat/completions.
-Decoded<ChatCall> DecodeChatRequest(std::string_view body);
+// Decodes POST /v1/chat/completions. A non-empty `model_override` (Azure's deployment name) replaces the
+// body's model, which then is neither required nor checked.
+Decoded<ChatCall> DecodeChatRequest(std::string_view body, std::string_view model_override = {});
 
 // A decoded POST /v1/embeddings request: each input as its bytes (strings) or token list (ints).
 struct EmbeddingsCall {
@@ -39,6 +40,6 @@ struct EmbeddingsCall {
   std::optional<uint32_t> dimensions;
 };
 
-Decoded<EmbeddingsCall> DecodeEmbeddingsRequest(std::string_view body);
+Decoded<EmbeddingsCall> DecodeEmbeddingsRequest(std::string_view body, std::string_view model_override = {});
 
 }  // namespace sluice::mock_llm

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "mock_llm/embedding.h"
 
 namespace sluice::mock_llm {
 namespace json = boost::json;
@@ -38,9 +39,33 @@ json::object Envelope(const ChatCall& call, const ResponseMeta& meta, std::strin
   o["object"] = object;
   o["created"] = meta.created;
   o["model"] = call.model;
-  o["service_tier"] = "default";
+  if (!meta.azure) o["service_tier"] = "default";
   o["system_fingerprint"] = kFingerprint;
   return o;
+}
+
+json::object Severity(bool filtered) {
+  return json::object{{"filtered", filtered}, {"severity", filtered ? "high" : "safe"}};
+}
+
+json::object FilterCategories(bool violence_filtered) {
+  return json::object{{"hate", Severity(false)}, {"self_harm", Severity(false)}, {"sexual", Severity(false)},
+                      {"violence", Severity(violence_filtered)}};
+}
+
+json::object Detection() { return json::object{{"filtered", false}, {"detected", false}}; }
+
+json::object CompletionFilters(bool filtered) {
+  json::object o = FilterCategories(filtered);
+  o["protected_material_code"] = Detection();
+  o["protected_material_text"] = Detection();
+  return o;
+}
+
+json::array PromptFilters() {
+  json::object categories = FilterCategories(false);
+  categories["jailbreak"] = Detection();
+  return json::array{json::object{{"prompt_index", 0}, {"content_filter_results", std::move(categories)}}};
 }
 
 std::string Sse(std::string_view payload) {
@@ -57,6 +82,7 @@ class OpenAiStream final : public StreamRenderer {
     call_.model = call.model;
     call_.include_usage = call.include_usage;
     // Event plan (indices into the tables below): generated events first, then the tail.
+    if (meta_.azure) plan_.push_back({Kind::kPromptFilter, 0, 0});
     if (script_.tool_calls.empty()) {
       plan_.push_back({Kind::kRole, 0, 0});
       for (uint32_t i = 0; i < script_.content_chunks.size(); ++i) plan_.push_back({Kind::kContent, i, 0});
@@ -74,16 +100,23 @@ class OpenAiStream final : public StreamRenderer {
   }
 
   size_t EventCount() const override { return plan_.size(); }
+  size_t EventsBeforeFirstToken() const override { return meta_.azure ? 1 : 0; }
 
   StreamEvent Render(size_t index) const override {
     const Step& step = plan_[index];
     switch (step.kind) {
+      case Kind::kPromptFilter: {  // Azure: choices [] and empty identity, before anything else
+        json::object o{{"choices", json::array{}}, {"created", 0}, {"id", ""}, {"model", ""}, {"object", ""},
+                       {"prompt_filter_results", PromptFilters()}};
+        return {Sse(json::serialize(o)), 0};
+      }
       case Kind::kRole:
-        return {Sse(RenderChunkJson(call_, meta_, R"({"role":"assistant","content":""})", {})), 0};
+        return {Sse(RenderChunkJson(call_, meta_, R"({"role":"assistant","content":""})", {}, Filters(false, true))), 0};
       case Kind::kContent: {
         json::object delta;
         delta["content"] = script_.content_chunks[step.a];
-        return {Sse(RenderChunkJson(call_, meta_, json::serialize(delta), {})), script_.chunk_tokens[step.a]};
+        return {Sse(RenderChunkJson(call_, meta_, json::serialize(delta), {}, Filters(false, false))),
+                script_.chunk_tokens[step.a]};
       }
       case Kind::kToolStart: {
         const ToolCallScript& t = script_.tool_calls[step.a];
@@ -103,8 +136,10 @@ class OpenAiStream final : public StreamRenderer {
         json::object delta{{"tool_calls", json::array{std::move(call)}}};
         return {Sse(RenderChunkJson(call_, meta_, json::serialize(delta), {})), 1};
       }
-      case Kind::kFinish:
-        return {Sse(RenderChunkJson(call_, meta_, "{}", script_.finish_reason)), 0};
+      case Kind::kFinish: {
+        const bool filtered = script_.finish_reason == "content_filter";
+        return {Sse(RenderChunkJson(call_, meta_, "{}", script_.finish_reason, Filters(filtered, !filtered))), 0};
+      }
       case Kind::kUsage: {
         json::object o = Envelope(call_, meta_, "chat.completion.chunk");
         o["choices"] = json::array{};
@@ -117,12 +152,18 @@ class OpenAiStream final : public StreamRenderer {
     return {};
   }
 
-  std::string RenderError(std::string_view message) const override {
+  std::string RenderError(std::string_view message, uint16_t status) const override {
+    if (status != 0) return Sse(RenderStatusError(status, message));
     return Sse(mock_llm::RenderError(message, "server_error", {}, "server_error"));
   }
 
  private:
-  enum class Kind : uint8_t { kRole, kContent, kToolStart, kToolArgs, kFinish, kUsage, kDone };
+  enum class Kind : uint8_t { kPromptFilter, kRole, kContent, kToolStart, kToolArgs, kFinish, kUsage, kDone };
+  // Azure's per-choice annotations: {} on the role and finish chunks, the categories on content.
+  std::string Filters(bool filtered, bool empty) const {
+    if (!meta_.azure) return {};
+    return empty ? std::string("{}") : json::serialize(CompletionFilters(filtered));
+  }
   struct Step {
     Kind kind;
     uint32_t a;  // content chunk or tool call index
@@ -137,7 +178,7 @@ class OpenAiStream final : public StreamRenderer {
 }  // namespace
 
 std::string RenderChunkJson(const ChatCall& call, const ResponseMeta& meta, std::string_view delta_json,
-                            std::string_view finish_reason) {
+                            std::string_view finish_reason, std::string_view content_filter_json) {
   json::object o = Envelope(call, meta, "chat.completion.chunk");
   json::object choice;
   choice["index"] = 0;
@@ -145,6 +186,7 @@ std::string RenderChunkJson(const ChatCall& call, const ResponseMeta& meta, std:
   choice["logprobs"] = nullptr;
   if (finish_reason.empty()) choice["finish_reason"] = nullptr;
   else choice["finish_reason"] = finish_reason;
+  if (!content_filter_json.empty()) choice["content_filter_results"] = json::parse(content_filter_json);
   o["choices"] = json::array{std::move(choice)};
   if (call.include_usage) o["usage"] = nullptr;
   return json::serialize(o);
@@ -167,8 +209,10 @@ std::string RenderChatCompletion(const ChatCall& call, const Script& script, con
   }
   json::object choice{{"index", 0}, {"message", std::move(message)}, {"logprobs", nullptr},
                       {"finish_reason", script.finish_reason}};
+  if (meta.azure) choice["content_filter_results"] = CompletionFilters(script.finish_reason == "content_filter");
   json::object o = Envelope(call, meta, "chat.completion");
   o["choices"] = json::array{std::move(choice)};
+  if (meta.azure) o["prompt_filter_results"] = PromptFilters();
   o["usage"] = UsageJson(script.usage);
   return json::serialize(o);
 }
@@ -194,6 +238,26 @@ std::string RenderSizedChatCompletion(const ChatCall& call, const Script& script
   return body;
 }
 
+std::string AzurePromptFilterResults() { return json::serialize(PromptFilters()); }
+
+std::string AzureContentFilterResults(bool filtered) { return json::serialize(CompletionFilters(filtered)); }
+
+std::string AzurePromptFilteredError() {
+  json::object categories = FilterCategories(true);
+  categories["jailbreak"] = Detection();
+  json::object e;
+  e["message"] =
+      "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please "
+      "modify your prompt and retry. To learn more about our content filtering policies please read our "
+      "documentation: https://go.microsoft.com/fwlink/?linkid=2198766";
+  e["type"] = nullptr;
+  e["param"] = "prompt";
+  e["code"] = "content_filter";
+  e["status"] = 400;
+  e["innererror"] = {{"code", "ResponsibleAIPolicyViolation"}, {"content_filter_result", std::move(categories)}};
+  return json::serialize(json::object{{"error", std::move(e)}});
+}
+
 std::unique_ptr<StreamRenderer> MakeOpenAiStream(const ChatCall& call, Script script, ResponseMeta meta) {
   return std::make_unique<OpenAiStream>(call, std::move(script), std::move(meta));
 }
@@ -206,20 +270,11 @@ std::string RenderEmbeddings(const EmbeddingsCall& call) {
   // Rendered by hand: Boost.JSON 1.81 prints doubles as "-2.67E-1"; OpenAI prints short decimals, and
   // std::to_chars gives the shortest text that round-trips the float32 value.
   const uint32_t dims = call.dimensions.value_or(DefaultEmbeddingDimensions(call.model));
-  std::vector<float> vec(dims);
   uint64_t tokens = 0;
   std::string out = R"({"object":"list","data":[)";
   out.reserve(64 + call.texts.size() * (call.base64 ? dims * 4 / 3 + 64 : dims * 12 + 64));
-  char num[32];
   for (size_t i = 0; i < call.texts.size(); ++i) {
-    uint64_t state = Fnv1a(call.model, call.texts[i]);
-    double norm = 0;
-    for (auto& v : vec) {
-      v = static_cast<float>(static_cast<double>(SplitMix(state) >> 11) / 9007199254740992.0 * 2.0 - 1.0);
-      norm += double{v} * v;
-    }
-    norm = std::sqrt(norm);
-    for (auto& v : vec) v = static_cast<float>(v / norm);
+    const std::vector<float> vec = MockEmbedding(call.model, call.texts[i], dims);
     if (i > 0) out.push_back(',');
     out.append(R"({"object":"embedding","index":)").append(std::to_string(i)).append(R"(,"embedding":)");
     if (call.base64) {
@@ -233,13 +288,7 @@ std::string RenderEmbeddings(const EmbeddingsCall& call) {
       out.append(Base64(bytes.data(), bytes.size()));
       out.push_back('"');
     } else {
-      out.push_back('[');
-      for (uint32_t d = 0; d < dims; ++d) {
-        if (d > 0) out.push_back(',');
-        auto [end, ec] = std::to_chars(num, num + sizeof num, vec[d]);
-        out.append(num, end);
-      }
-      out.push_back(']');
+      AppendFloatArray(out, vec);
     }
     out.push_back('}');
     tokens += call.input_tokens[i];

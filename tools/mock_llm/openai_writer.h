@@ -17,7 +17,19 @@ namespace sluice::mock_llm {
 struct ResponseMeta {
   std::string id;        // "chatcmpl-mock-<n>"
   int64_t created = 0;   // unix seconds
+  // Azure OpenAI flavour (reference §6): no service_tier; top-level prompt_filter_results and per-choice
+  // content_filter_results; streams open with a choices:[] chunk carrying only prompt_filter_results.
+  bool azure = false;
 };
+
+// Azure's content-filter annotations: all categories "safe", or the completion filtered for violence
+// ("high") when the script's finish is content_filter. Prompt results add jailbreak; completion results
+// add protected_material_code/_text.
+std::string AzurePromptFilterResults();                 // [{"prompt_index":0,"content_filter_results":{…}}]
+std::string AzureContentFilterResults(bool filtered);   // {"hate":{…},…}
+// Azure's 400 for a filtered prompt: {"error":{"message","type":null,"param":"prompt","code":"content_filter",
+// "status":400,"innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{…}}}}.
+std::string AzurePromptFilteredError();
 
 // Non-streaming chat.completion.
 std::string RenderChatCompletion(const ChatCall& call, const Script& script, const ResponseMeta& meta);
@@ -32,8 +44,9 @@ std::string RenderSizedChatCompletion(const ChatCall& call, const Script& script
 std::unique_ptr<StreamRenderer> MakeOpenAiStream(const ChatCall& call, Script script, ResponseMeta meta);
 
 // One chunk with the given delta JSON (exposed for tests); carries "usage":null when include_usage.
+// `content_filter_json` (Azure) becomes the choice's content_filter_results when not empty.
 std::string RenderChunkJson(const ChatCall& call, const ResponseMeta& meta, std::string_view delta_json,
-                            std::string_view finish_reason);
+                            std::string_view finish_reason, std::string_view content_filter_json = {});
 
 // {"object":"list","data":[{"object":"embedding","index":i,"embedding":[…] | "base64"}],"model","usage"}
 // Vectors are deterministic per (model, input text, dimension) and unit length.

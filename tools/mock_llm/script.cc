@@ -173,12 +173,19 @@ Script BuildScript(const ChatCall& call, const Behaviour& b) {
   const uint32_t tpc = std::max<uint32_t>(1, b.tokens_per_chunk);
   uint64_t completion = 0;
 
+  if (b.safety == Safety::kPrompt) {  // refused before generation: prompt tokens only
+    s.prompt_blocked = true;
+    s.finish_reason = "content_filter";
+    s.usage.prompt_tokens = b.prompt_tokens.value_or(call.prompt_tokens_estimate);
+    s.usage.cached_tokens = std::min(b.cached_tokens, s.usage.prompt_tokens);
+    return s;
+  }
   const uint32_t thinking = b.thinking_chunks.value_or(call.thinking_requested ? kDefaultThinkingChunks : 0);
   if (thinking > 0) AddThinking(thinking, tpc, s);
   uint64_t thinking_tokens = 0;
   for (uint32_t t : s.thinking_tokens) thinking_tokens += t;
 
-  if (b.tool_calls > 0) {
+  if (b.tool_calls > 0 && b.safety != Safety::kResponse) {
     s.finish_reason = "tool_calls";
     for (uint32_t k = 0; k < b.tool_calls; ++k) {
       ToolCallScript t;
@@ -246,6 +253,15 @@ Script BuildScript(const ChatCall& call, const Behaviour& b) {
     }
     if (!call.stop_sequences.empty()) tokens = ApplyStopSequences(call.stop_sequences, s, tokens);
     completion = tokens;
+  }
+  if (b.safety == Safety::kResponse) {  // the output filter cuts the answer after its first chunk
+    if (s.content_chunks.size() > 1) {
+      s.content_chunks.resize(1);
+      s.chunk_tokens.resize(1);
+    }
+    completion = s.chunk_tokens.empty() ? 0 : s.chunk_tokens[0];
+    s.matched_stop.clear();
+    s.finish_reason = "content_filter";
   }
 
   s.usage.prompt_tokens = b.prompt_tokens.value_or(call.prompt_tokens_estimate);

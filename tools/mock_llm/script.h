@@ -29,6 +29,7 @@ struct ChatCall {
   std::optional<uint64_t> max_tokens;      // generation budget: content is cut there, finish "length"
   std::vector<std::string> stop_sequences; // generated text is cut before the first match
   bool thinking_requested = false;         // the request enabled extended thinking
+  bool thoughts_visible = true;            // Gemini: thought parts only with thinkingConfig.includeThoughts
 };
 
 // prompt tokens = 3 + Σ per message (3 + ceil(bytes of its text / 4)); "text" = string content, text
@@ -60,7 +61,8 @@ struct Script {
   std::vector<std::string> thinking_chunks; // generated before the answer (Anthropic thinking block)
   std::vector<uint32_t> thinking_tokens;    // tokens in each thinking chunk
   std::string thinking_signature;           // opaque, deterministic per thinking text
-  std::string finish_reason = "stop";       // neutral: stop | tool_calls | length
+  std::string finish_reason = "stop";       // neutral: stop | tool_calls | length | content_filter
+  bool prompt_blocked = false;              // Safety::kPrompt: nothing generated, the prompt was refused
   std::string matched_stop;                 // the stop sequence that ended the text (finish "stop")
   UsageScript usage;
   std::string Content() const;              // all content chunks joined
@@ -103,8 +105,9 @@ class StreamRenderer {
   virtual ~StreamRenderer() = default;
   virtual size_t EventCount() const = 0;
   virtual StreamEvent Render(size_t index) const = 0;
-  // The in-stream error event sent by x-mock-error-after-chunks (no terminator follows it).
-  virtual std::string RenderError(std::string_view message) const = 0;
+  // The in-stream error event sent by x-mock-error-after-chunks (no terminator follows it). `status` is
+  // Behaviour::stream_error_status: 0 = the dialect's usual mid-stream failure.
+  virtual std::string RenderError(std::string_view message, uint16_t status) const = 0;
   // Events before this index go out with the headers, before the time-to-first-token wait (Anthropic
   // sends message_start and ping at once; OpenAI's role chunk waits for the first token).
   virtual size_t EventsBeforeFirstToken() const { return 0; }

@@ -23,6 +23,7 @@
 #include "mock_llm/http_io.h"
 #include "mock_llm/openai_reader.h"
 #include "mock_llm/openai_writer.h"
+#include "mock_llm/vllm_metrics.h"
 
 namespace sluice::mock_llm {
 namespace {
@@ -66,6 +67,23 @@ asio::awaitable<bool> HandleEmbeddings(Connection& conn, const Request& req) {
   co_return co_await WriteJson(conn, req, http::status::ok, RenderEmbeddings(*call.value));
 }
 
+asio::awaitable<bool> WriteMetrics(Connection& conn, const Request& req) {
+  const ServerState& state = conn.state;
+  MetricsSnapshot m;
+  m.model_name = state.metrics_model;
+  m.running = state.stats.chat_active.load(std::memory_order_relaxed) + state.load.running_offset.load();
+  m.waiting = state.load.waiting.load();
+  m.kv_cache_usage = state.load.kv_cache_usage.load();
+  m.prompt_tokens_total = state.stats.prompt_tokens_total.load(std::memory_order_relaxed);
+  m.generation_tokens_total = state.stats.generation_tokens_total.load(std::memory_order_relaxed);
+  http::response<http::string_body> res{http::status::ok, req.version()};
+  res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  res.keep_alive(req.keep_alive());
+  res.body() = RenderVllmMetrics(m);
+  bool ok = co_await WriteResponse(conn, res);
+  co_return ok && req.keep_alive();
+}
+
 asio::awaitable<bool> Dispatch(Connection& conn, const Request& req) {
   std::string_view path = PathOf(req.target());
   const http::verb verb = req.method();
@@ -79,12 +97,39 @@ asio::awaitable<bool> Dispatch(Connection& conn, const Request& req) {
     }
     if (path == "/mock/reset" && verb == http::verb::post) {
       stats.Reset();
+      conn.state.load.Reset();
       co_return co_await WriteJson(conn, req, http::status::ok, R"({"reset":true})");
+    }
+    if (path == "/mock/load" && (verb == http::verb::post || verb == http::verb::get)) {
+      if (verb == http::verb::post) {
+        std::string error;
+        std::optional<LoadUpdate> update = ParseLoadUpdate(req.body(), &error);
+        if (!update) {
+          co_return co_await WriteJson(conn, req, http::status::bad_request,
+                                       RenderError("mock: " + error, "invalid_request_error", {}, {}));
+        }
+        ApplyLoadUpdate(*update, conn.state.load);
+      }
+      co_return co_await WriteJson(conn, req, http::status::ok, LoadJson(conn.state.load));
     }
     co_return co_await NotFound(conn, req);
   }
+  // Scrapes are neither recorded nor counted: a gateway polling /metrics must not overwrite the request a
+  // test wants to inspect.
+  if (path == "/metrics" && verb == http::verb::get) {
+    stats.metrics_scrapes.fetch_add(1, std::memory_order_relaxed);
+    co_return co_await WriteMetrics(conn, req);
+  }
   stats.requests_total.fetch_add(1, std::memory_order_relaxed);
   Record(stats, req);
+  if (path.starts_with("/v1beta/") || path.starts_with("/v1beta1/") || path.starts_with("/v1/projects/") ||
+      path.starts_with("/v1/publishers/") || (path.starts_with("/v1/models/") && path.find(':') != std::string_view::npos)) {
+    co_return co_await HandleGemini(conn, req, path);
+  }
+  if (path.starts_with("/model/")) co_return co_await HandleBedrock(conn, req, path);
+  if (path.starts_with("/openai/deployments/") || path.starts_with("/openai/v1/")) {
+    co_return co_await HandleAzure(conn, req, path);
+  }
   if (verb == http::verb::post && path == "/v1/chat/completions") co_return co_await HandleChatCompletions(conn, req);
   if (verb == http::verb::post && path == "/v1/embeddings") co_return co_await HandleEmbeddings(conn, req);
   if (verb == http::verb::post && path == "/v1/messages") co_return co_await HandleMessages(conn, req);
@@ -165,6 +210,8 @@ int Run(const ServerOptions& options) {
     workers.push_back(std::make_unique<asio::io_context>(1));
   }
   ServerState state;
+  state.metrics_model = options.metrics_model;
+  if (!options.aws_secret.empty()) state.aws = SigV4Credentials{options.aws_access_key_id, options.aws_secret};
   tcp::acceptor acceptor(*workers[0]);
   boost::system::error_code ec;
   tcp::endpoint endpoint(asio::ip::make_address(options.host, ec), options.port);

@@ -12,6 +12,11 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   unsigned threads = 1;
+  std::string metrics_model = "mock-model";  // model_name label of GET /metrics
+  // Bedrock SigV4: with a secret every signature is recomputed and compared; with a key id as well,
+  // other key ids are refused (UnrecognizedClientException).
+  std::string aws_access_key_id;
+  std::string aws_secret;
 };
 
 // Binds, prints {"event":"listening","addr":"HOST:PORT"} on stdout, serves until a signal.

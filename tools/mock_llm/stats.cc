@@ -33,6 +33,14 @@ std::string Stats::CountersJson() const {
   o["streams_error_injected"] = r(streams_error_injected);
   o["streams_aborted"] = r(streams_aborted);
   o["client_disconnects"] = r(client_disconnects);
+  o["gemini_requests"] = r(gemini_requests);
+  o["bedrock_requests"] = r(bedrock_requests);
+  o["azure_requests"] = r(azure_requests);
+  o["auth_failures"] = r(auth_failures);
+  o["metrics_scrapes"] = r(metrics_scrapes);
+  o["chat_active"] = r(chat_active);
+  o["prompt_tokens_total"] = r(prompt_tokens_total);
+  o["generation_tokens_total"] = r(generation_tokens_total);
   return json::serialize(o);
 }
 
@@ -68,7 +76,9 @@ void Stats::Reset() {
   for (auto* c : {&connections_total, &requests_total, &chat_requests, &embeddings_requests, &messages_requests,
                   &count_tokens_requests, &bad_requests,
                   &errors_injected, &streams_started, &streams_completed, &streams_cancelled,
-                  &streams_error_injected, &streams_aborted, &client_disconnects}) {
+                  &streams_error_injected, &streams_aborted, &client_disconnects, &gemini_requests,
+                  &bedrock_requests, &azure_requests, &auth_failures, &metrics_scrapes, &prompt_tokens_total,
+                  &generation_tokens_total}) {
     c->store(0, std::memory_order_relaxed);
   }
   // Active gauges describe live work, not history: a reset must not make them negative later.

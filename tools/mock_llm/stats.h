@@ -39,6 +39,15 @@ class Stats {
   std::atomic<uint64_t> streams_error_injected{0}; // x-mock-error-after-chunks fired
   std::atomic<uint64_t> streams_aborted{0};        // x-mock-abort-after-chunks fired
   std::atomic<uint64_t> client_disconnects{0};     // any request whose client left before the answer ended
+  std::atomic<uint64_t> gemini_requests{0};        // Gemini generate/stream/countTokens/embed (both hosts)
+  std::atomic<uint64_t> bedrock_requests{0};       // Bedrock converse/converse-stream/invoke/count-tokens
+  std::atomic<uint64_t> azure_requests{0};         // Azure OpenAI deployment and v1 routes
+  std::atomic<uint64_t> auth_failures{0};          // 401/403 answered for missing or wrong credentials
+  std::atomic<uint64_t> metrics_scrapes{0};        // GET /metrics (not in requests_total, not recorded)
+  // Live chat calls of every dialect (stream or not), from decode to the last byte: vLLM's running gauge.
+  std::atomic<int64_t> chat_active{0};
+  std::atomic<uint64_t> prompt_tokens_total{0};     // usage the mock reported (vllm:prompt_tokens_total)
+  std::atomic<uint64_t> generation_tokens_total{0};
 
   void RecordRequest(RecordedRequest request);
   // {"requests_total":…, …}

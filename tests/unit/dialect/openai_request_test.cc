@@ -120,5 +120,126 @@ TEST(ScanTopLevelMembers, SkipsNestedStructuresAndStrings) {
   EXPECT_EQ(s.substr(m[3].value_begin, m[3].value_end - m[3].value_begin), "-1.5e3");
 }
 
+// ---- Per-server quirks in the byte splice (provider presets → OpenAiUpstreamOptions) ----
+
+OpenAiRequest Decoded(const std::string& body) {
+  auto r = DecodeOpenAiRequest(body, OpenAiEndpoint::kChatCompletions);
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+  return r.ok() ? *r : OpenAiRequest{};
+}
+
+OpenAiUpstreamOptions MistralLike() {
+  OpenAiUpstreamOptions o;
+  o.stream_usage = false;
+  o.max_tokens_field = "max_tokens";
+  o.seed_field = "random_seed";
+  o.tool_call_ids = ToolCallIdRule::kNineAlnum;
+  return o;
+}
+
+TEST(EncodeOpenAiUpstreamBody, DefaultOptionsMatchTheThreeArgumentForm) {
+  for (std::string body :
+       {std::string(R"({"model":"a","stream":true,"max_completion_tokens":5,"seed":1,"messages":[{"role":"user"}]})"),
+        std::string(R"({"model":"a","stream":true,"stream_options":{"include_usage":false},"messages":[{"role":"user"}]})"),
+        std::string(R"({ "seed" : 3, "model":"a","messages":[{"role":"tool","tool_call_id":"call_1"}] })")}) {
+    OpenAiRequest r = Decoded(body);
+    EXPECT_EQ(EncodeOpenAiUpstreamBody(body, r, "b", OpenAiUpstreamOptions{}), EncodeOpenAiUpstreamBody(body, r, "b"));
+  }
+}
+
+TEST(EncodeOpenAiUpstreamBody, RenamesMaxCompletionTokensAndSeedKeepingTheValueBytes) {
+  std::string body =
+      R"({"model":"a","max_completion_tokens": 256 ,"messages":[{"role":"user","content":"seed"}],"seed":42})";
+  std::string out = EncodeOpenAiUpstreamBody(body, Decoded(body), "m", MistralLike());
+  EXPECT_EQ(out, R"({"model":"m","max_tokens": 256 ,"messages":[{"role":"user","content":"seed"}],"random_seed":42})");
+}
+
+TEST(EncodeOpenAiUpstreamBody, ARenamedMemberGivesWayToTheServersOwnName) {
+  // Both names sent: the server's own member wins, the other is removed with its comma.
+  std::string body = R"({"max_completion_tokens":9,"model":"a","max_tokens":7,"messages":[{"role":"user"}]})";
+  std::string out = EncodeOpenAiUpstreamBody(body, Decoded(body), "a", MistralLike());
+  EXPECT_EQ(out, R"({"model":"a","max_tokens":7,"messages":[{"role":"user"}]})");
+  auto v = json::parse(out);
+  EXPECT_FALSE(v.as_object().contains("max_completion_tokens"));
+}
+
+TEST(EncodeOpenAiUpstreamBody, DropsStreamOptionsForServersThatRejectIt) {
+  // Mistral reports usage on its last chunk unasked and answers 422 to stream_options.
+  std::string body =
+      R"({"model":"a","stream":true,"messages":[{"role":"user"}],"stream_options":{"include_usage":true}})";
+  EXPECT_EQ(EncodeOpenAiUpstreamBody(body, Decoded(body), "a", MistralLike()),
+            R"({"model":"a","stream":true,"messages":[{"role":"user"}]})");
+  std::string plain = R"({"model":"a","stream":true,"messages":[{"role":"user"}]})";
+  EXPECT_EQ(EncodeOpenAiUpstreamBody(plain, Decoded(plain), "a", MistralLike()), plain);  // nothing injected
+}
+
+TEST(EncodeOpenAiUpstreamBody, RemovesAdjacentMembersWithoutBreakingTheObject) {
+  OpenAiUpstreamOptions o = MistralLike();
+  o.parallel_tool_calls = false;
+  // Removed members first, in the middle and last, adjacent to each other.
+  for (std::string body : {
+           std::string(R"({"parallel_tool_calls":true,"stream_options":{"include_usage":true},"model":"a","stream":true,"messages":[{"role":"user"}]})"),
+           std::string(R"({"model":"a","stream":true,"parallel_tool_calls":false,"stream_options":null,"messages":[{"role":"user"}]})"),
+           std::string(R"({"model":"a","stream":true,"messages":[{"role":"user"}], "parallel_tool_calls" : false , "stream_options":{}})"),
+       }) {
+    std::string out = EncodeOpenAiUpstreamBody(body, Decoded(body), "a", o);
+    boost::system::error_code ec;
+    auto v = json::parse(out, ec);
+    ASSERT_FALSE(ec) << out;
+    EXPECT_EQ(v.as_object().size(), 3u) << out;
+    EXPECT_TRUE(v.as_object().contains("messages")) << out;
+  }
+}
+
+TEST(EncodeOpenAiUpstreamBody, InsertsStreamUsageEvenWhenTheFirstMemberIsRemoved) {
+  OpenAiUpstreamOptions o;
+  o.parallel_tool_calls = false;
+  std::string body = R"({"parallel_tool_calls":true,"model":"a","stream":true,"messages":[{"role":"user"}]})";
+  EXPECT_EQ(EncodeOpenAiUpstreamBody(body, Decoded(body), "a", o),
+            R"({"stream_options":{"include_usage":true},"model":"a","stream":true,"messages":[{"role":"user"}]})");
+}
+
+TEST(ToolCallIds, MistralRuleKeepsFittingIdsAndHashesOthersDeterministically) {
+  EXPECT_TRUE(ToolCallIdFits("D681PevKs", ToolCallIdRule::kNineAlnum));
+  EXPECT_FALSE(ToolCallIdFits("call_abc123", ToolCallIdRule::kNineAlnum));
+  EXPECT_FALSE(ToolCallIdFits("abc_12345", ToolCallIdRule::kNineAlnum));
+  EXPECT_EQ(UpstreamToolCallId("D681PevKs", ToolCallIdRule::kNineAlnum), "D681PevKs");
+  std::string a = UpstreamToolCallId("call_abc123", ToolCallIdRule::kNineAlnum);
+  EXPECT_TRUE(ToolCallIdFits(a, ToolCallIdRule::kNineAlnum)) << a;
+  EXPECT_EQ(a, UpstreamToolCallId("call_abc123", ToolCallIdRule::kNineAlnum));  // stable across requests
+  EXPECT_NE(a, UpstreamToolCallId("call_abc124", ToolCallIdRule::kNineAlnum));
+  EXPECT_EQ(UpstreamToolCallId("toolu_01A", ToolCallIdRule::kAny), "toolu_01A");
+}
+
+TEST(EncodeOpenAiUpstreamBody, RemapsToolCallIdsForMistralAndRecordsThem) {
+  std::string body = R"({"model":"a","messages":[{"role":"user","content":"call_A"},)"
+                     R"({"role":"assistant","content":null,"tool_calls":[)"
+                     R"({"id":"call_A","type":"function","function":{"name":"f","arguments":"{\"id\":\"call_A\"}"}},)"
+                     R"({"id" : "D681PevKs","type":"function","function":{"name":"g","arguments":"{}"}}]},)"
+                     R"({"role":"tool","tool_call_id":"call_A","content":"ok"},)"
+                     R"({"role":"tool","tool_call_id":"D681PevKs","content":"ok"}]})";
+  ToolCallIdMap ids;
+  std::string out = EncodeOpenAiUpstreamBody(body, Decoded(body), "a", MistralLike(), &ids);
+  const std::string up = UpstreamToolCallId("call_A", ToolCallIdRule::kNineAlnum);
+  ASSERT_EQ(ids.upstream_to_client.size(), 1u);  // recorded once, though it appears twice
+  EXPECT_EQ(ids.upstream_to_client[0].first, up);
+  EXPECT_EQ(ids.upstream_to_client[0].second, "call_A");
+  auto v = json::parse(out);
+  const auto& msgs = v.at("messages").as_array();
+  EXPECT_EQ(msgs[0].at("content").as_string(), "call_A");  // text is never touched
+  EXPECT_EQ(msgs[1].at("tool_calls").at(0).at("id").as_string(), up);
+  EXPECT_EQ(msgs[1].at("tool_calls").at(0).at("function").at("arguments").as_string(), "{\"id\":\"call_A\"}");
+  EXPECT_EQ(msgs[1].at("tool_calls").at(1).at("id").as_string(), "D681PevKs");
+  EXPECT_EQ(msgs[2].at("tool_call_id").as_string(), up);
+  EXPECT_EQ(msgs[3].at("tool_call_id").as_string(), "D681PevKs");
+  // Only the id values changed: the rest of the bytes are the client's.
+  std::string expected = body;
+  for (size_t pos; (pos = expected.find("\"id\":\"call_A\",\"type\"")) != std::string::npos;)
+    expected.replace(pos, 20, "\"id\":\"" + up + "\",\"type\"");
+  for (size_t pos; (pos = expected.find("\"tool_call_id\":\"call_A\"")) != std::string::npos;)
+    expected.replace(pos, 23, "\"tool_call_id\":\"" + up + "\"");
+  EXPECT_EQ(out, expected);
+}
+
 }  // namespace
 }  // namespace sluice::dialect

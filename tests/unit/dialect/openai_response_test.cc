@@ -101,3 +101,149 @@ TEST(ExtractUsage, MalformedBodiesDoNotCrash) {
 
 }  // namespace
 }  // namespace sluice::dialect
+
+// ---- Compatible servers' answers on the pass-through path (reference §6, §7) ----
+namespace sluice::dialect {
+namespace {
+
+TEST(InspectChunk, DeepSeekUsageRidesOnTheLastContentChunk) {
+  TokenUsage u;
+  auto info = InspectChunk(
+      R"({"id":"d1","object":"chat.completion.chunk","created":1,"model":"deepseek-reasoner","choices":[{"index":0,"delta":{"content":"!"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":30,"total_tokens":42,"prompt_cache_hit_tokens":8,"prompt_cache_miss_tokens":4,"completion_tokens_details":{"reasoning_tokens":21}}})",
+      u);
+  EXPECT_FALSE(info.usage_only);  // it carries content: always forwarded
+  EXPECT_FALSE(info.is_error);
+  ASSERT_TRUE(u.present);
+  EXPECT_EQ(u.input, 12u);
+  EXPECT_EQ(u.output, 30u);
+  EXPECT_EQ(u.cached_input, 8u);  // prompt_cache_hit_tokens stands in for cached_tokens
+  EXPECT_EQ(u.reasoning, 21u);
+}
+
+TEST(InspectChunk, GroqUsageInXGroq) {
+  TokenUsage u;
+  auto info = InspectChunk(
+      R"({"id":"g","object":"chat.completion.chunk","created":1,"model":"llama-3.3-70b-versatile","choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}],"x_groq":{"id":"req_01","usage":{"queue_time":0.02,"prompt_tokens":18,"prompt_time":0.001,"completion_tokens":7,"completion_time":0.02,"total_tokens":25,"total_time":0.03}}})",
+      u);
+  EXPECT_FALSE(info.usage_only);
+  ASSERT_TRUE(u.present);
+  EXPECT_EQ(u.input, 18u);
+  EXPECT_EQ(u.output, 7u);
+}
+
+TEST(InspectChunk, AzurePromptFilterChunkIsNeitherUsageNorError) {
+  TokenUsage u;
+  auto info = InspectChunk(
+      R"({"choices":[],"created":0,"id":"","model":"","object":"","prompt_filter_results":[{"prompt_index":0,"content_filter_results":{"hate":{"filtered":false,"severity":"safe"}}}]})",
+      u);
+  EXPECT_FALSE(info.usage_only);  // forwarded: OpenAI SDKs accept empty choices
+  EXPECT_FALSE(info.is_error);
+  EXPECT_FALSE(u.present);
+}
+
+TEST(InspectChunk, TgiErrorMidStreamBecomesOpenAiShaped) {
+  TokenUsage u;
+  auto info = InspectChunk(R"({"error":"Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096","error_type":"validation"})", u);
+  ASSERT_TRUE(info.is_error);
+  EXPECT_EQ(info.error_status, 400);
+  ASSERT_FALSE(info.openai_error.empty());
+  auto v = json::parse(info.openai_error);
+  EXPECT_EQ(v.at("error").at("message").as_string(),
+            "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096");
+  EXPECT_EQ(v.at("error").at("type").as_string(), "invalid_request_error");
+  EXPECT_EQ(v.at("error").at("code").as_string(), "validation");
+  EXPECT_TRUE(v.at("error").at("param").is_null());
+
+  auto gen = InspectChunk(R"({"error":"CUDA out of memory","error_type":"generation"})", u);
+  EXPECT_TRUE(gen.is_error);
+  EXPECT_EQ(gen.error_status, 502);
+}
+
+TEST(InspectChunk, VllmFlatErrorChunkIsDetected) {
+  TokenUsage u;
+  auto info = InspectChunk(
+      R"({"object":"error","message":"This model's maximum context length is 4096 tokens.","type":"BadRequestError","param":null,"code":400})",
+      u);
+  ASSERT_TRUE(info.is_error);
+  EXPECT_EQ(info.error_status, 400);
+  auto v = json::parse(info.openai_error);
+  EXPECT_EQ(v.at("error").at("message").as_string(), "This model's maximum context length is 4096 tokens.");
+  EXPECT_EQ(v.at("error").at("type").as_string(), "BadRequestError");
+}
+
+TEST(InspectChunk, OpenRouterMidStreamErrorIsForwardedAsIs) {
+  TokenUsage u;
+  auto info = InspectChunk(
+      R"({"id":"gen-1","object":"chat.completion.chunk","created":1,"model":"openai/gpt-4o","provider":"OpenAI","error":{"code":"server_error","message":"Provider disconnected unexpectedly"},"choices":[{"index":0,"delta":{"content":""},"finish_reason":"error"}]})",
+      u);
+  EXPECT_TRUE(info.is_error);
+  EXPECT_EQ(info.error_status, 500);
+  EXPECT_TRUE(info.openai_error.empty());  // already {"error":{"message":…}}: the SDKs read it
+  auto numeric = InspectChunk(R"({"error":{"code":429,"message":"Rate limited upstream"}})", u);
+  EXPECT_TRUE(numeric.is_error);
+  EXPECT_EQ(numeric.error_status, 429);
+}
+
+TEST(NormalizeUpstreamErrorWithStatus, TgiStatusesMapToOnesClientsKnow) {
+  auto n = NormalizeUpstreamErrorWithStatus(422, R"({"error":"Input validation error: too long","error_type":"validation"})");
+  EXPECT_EQ(n.status, 400);
+  EXPECT_EQ(json::parse(n.body).at("error").at("message").as_string(), "Input validation error: too long");
+  EXPECT_EQ(NormalizeUpstreamErrorWithStatus(424, R"({"error":"x","error_type":"generation"})").status, 502);
+  n = NormalizeUpstreamErrorWithStatus(429, R"({"error":"Model is overloaded","error_type":"overloaded"})");
+  EXPECT_EQ(n.status, 429);
+  EXPECT_EQ(json::parse(n.body).at("error").at("type").as_string(), "rate_limit_error");
+  EXPECT_EQ(NormalizeUpstreamErrorWithStatus(529, R"({"error":{"message":"busy"}})").status, 503);
+}
+
+TEST(NormalizeUpstreamErrorWithStatus, MistralFlatErrorWithStructuredMessage) {
+  auto n = NormalizeUpstreamErrorWithStatus(
+      422, R"({"object":"error","message":{"detail":[{"type":"extra_forbidden","loc":["body","foo"],"msg":"Extra inputs are not permitted"}]},"type":"invalid_request_error","param":null,"code":null})");
+  EXPECT_EQ(n.status, 422);
+  auto e = json::parse(n.body).at("error");
+  EXPECT_NE(std::string(e.at("message").as_string()).find("Extra inputs are not permitted"), std::string::npos);
+  EXPECT_EQ(e.at("type").as_string(), "invalid_request_error");
+}
+
+TEST(NormalizeUpstreamErrorWithStatus, OpenRouterNumericCodeInA200Body) {
+  auto n = NormalizeUpstreamErrorWithStatus(200, R"({"error":{"code":402,"message":"Insufficient credits","metadata":{"x":1}}})");
+  EXPECT_EQ(n.status, 402);
+  auto e = json::parse(n.body).at("error");
+  EXPECT_EQ(e.at("message").as_string(), "Insufficient credits");
+  EXPECT_TRUE(e.at("code").is_null());  // OpenAI codes are strings; the number is the status
+  EXPECT_EQ(e.at("metadata").at("x").as_int64(), 1);  // extras survive
+}
+
+TEST(NormalizeUpstreamErrorWithStatus, AzureContentFilterIsClearAndKeepsItsCode) {
+  auto n = NormalizeUpstreamErrorWithStatus(
+      400,
+      R"({"error":{"message":"The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.","type":null,"param":"prompt","code":"content_filter","status":400,"innererror":{"code":"ResponsibleAIPolicyViolation","content_filter_result":{"hate":{"filtered":false,"severity":"safe"},"jailbreak":{"filtered":true,"detected":true},"violence":{"filtered":true,"severity":"high"}}}}})");
+  EXPECT_EQ(n.status, 400);
+  auto e = json::parse(n.body).at("error");
+  EXPECT_EQ(e.at("code").as_string(), "content_filter");
+  EXPECT_EQ(e.at("param").as_string(), "prompt");
+  EXPECT_EQ(e.at("type").as_string(), "invalid_request_error");  // null type completed from the status
+  std::string message(e.at("message").as_string());
+  EXPECT_TRUE(message.starts_with("The response was filtered")) << message;
+  EXPECT_NE(message.find("jailbreak"), std::string::npos) << message;
+  EXPECT_NE(message.find("violence (high)"), std::string::npos) << message;
+  EXPECT_EQ(message.find("hate"), std::string::npos) << message;  // not filtered
+  EXPECT_EQ(e.at("innererror").at("code").as_string(), "ResponsibleAIPolicyViolation");
+}
+
+TEST(RestoreToolCallIds, PutsClientIdsBackOnlyInIdMembers) {
+  ToolCallIdMap ids;
+  ids.Add("Ab3dE6gH9", "call_original");
+  std::string out;
+  std::string chunk =
+      R"({"id":"x","choices":[{"index":0,"delta":{"content":"\"Ab3dE6gH9\"","tool_calls":[{"index":0,"id": "Ab3dE6gH9","function":{"name":"f","arguments":""}}]}}]})";
+  ASSERT_TRUE(RestoreToolCallIds(chunk, ids, out));
+  auto v = json::parse(out);
+  const auto& delta = v.at("choices").at(0).at("delta");
+  EXPECT_EQ(delta.at("tool_calls").at(0).at("id").as_string(), "call_original");
+  EXPECT_EQ(delta.at("content").as_string(), "\"Ab3dE6gH9\"");  // text untouched
+  EXPECT_FALSE(RestoreToolCallIds(R"({"choices":[{"delta":{"content":"hi"}}]})", ids, out));
+  EXPECT_FALSE(RestoreToolCallIds(chunk, ToolCallIdMap{}, out));
+}
+
+}  // namespace
+}  // namespace sluice::dialect

@@ -1,7 +1,7 @@
 // Concurrency check for mock_llm: starts the mock (one thread), opens N concurrent slow streaming chat
 // requests, and reports how many completed with [DONE], the peak active streams seen by /mock/stats, and
 // the mock's resident memory at the peak.
-//   ulimit -n 20000; node tools/mock_llm/scripts/load_check.mjs BUILD/tools/mock_llm/mock_llm [N=10000] [openai|anthropic]
+//   ulimit -n 20000; node tools/mock_llm/scripts/load_check.mjs BUILD/tools/mock_llm/mock_llm [N=10000] [openai|anthropic|gemini|bedrock]
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -31,12 +31,26 @@ const getJson = (path) => new Promise((resolve, reject) => {
 });
 
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
-const anthropic = dialect === 'anthropic';
-const body = JSON.stringify({ model: anthropic ? 'claude-mock' : 'gpt-4o', stream: true, ...(anthropic ? { max_tokens: 64 } : {}),
-  messages: [{ role: 'user', content: 'load check' }] });
-const path = anthropic ? '/v1/messages' : '/v1/chat/completions';
-const extraHeaders = anthropic ? { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' } : {};
-const endMarker = anthropic ? 'event: message_stop' : 'data: [DONE]';
+// Per dialect: route, body, headers, and a marker only the stream's last event carries.
+const user = [{ role: 'user', content: 'load check' }];
+const dialects = {
+  openai: { path: '/v1/chat/completions', body: { model: 'gpt-4o', stream: true, messages: user }, headers: {},
+    end: 'data: [DONE]' },
+  anthropic: { path: '/v1/messages', body: { model: 'claude-mock', stream: true, max_tokens: 64, messages: user },
+    headers: { 'x-api-key': 'k', 'anthropic-version': '2023-06-01' }, end: 'event: message_stop' },
+  gemini: { path: '/v1beta/models/gemini-mock:streamGenerateContent?alt=sse',
+    body: { contents: [{ role: 'user', parts: [{ text: 'load check' }] }] }, headers: { 'x-goog-api-key': 'k' },
+    end: '"finishReason":"STOP"' },
+  bedrock: { path: '/model/anthropic.claude-mock%3A0/converse-stream',
+    body: { messages: [{ role: 'user', content: [{ text: 'load check' }] }] }, headers: { authorization: 'Bearer k' },
+    end: '"latencyMs"' },
+};
+if (!dialects[dialect]) {
+  console.error(`unknown dialect ${dialect} (${Object.keys(dialects).join('|')})`);
+  process.exit(2);
+}
+const { path, headers: extraHeaders, end: endMarker } = dialects[dialect];
+const body = JSON.stringify(dialects[dialect].body);
 const rssBefore = rssKb();
 const started = Date.now();
 let done = 0, failed = 0;
@@ -46,8 +60,8 @@ const one = () => new Promise((resolve) => {
     headers: { 'content-type': 'application/json', 'x-mock-chunks': String(CHUNKS), 'x-mock-tps': String(TPS), ...extraHeaders } },
   (res) => {
     let tail = '';
-    res.setEncoding('utf8');
-    res.on('data', (d) => (tail = (tail + d).slice(-64)));
+    res.setEncoding('latin1');  // bedrock frames are binary
+    res.on('data', (d) => (tail = (tail + d).slice(-512)));
     res.on('end', () => { tail.includes(endMarker) ? done++ : failed++; resolve(); });
     res.on('error', (e) => { failed++; errors[e.code] = (errors[e.code] ?? 0) + 1; resolve(); });
   });

@@ -186,7 +186,7 @@ TEST(AnthropicWriter, StopReasons) {
 TEST(AnthropicWriter, ErrorEventAndBodies) {
   ChatCall call = Call(true);
   auto stream = MakeAnthropicStream(call, BuildScript(call, Behaviour{}), "m");
-  EXPECT_EQ(stream->RenderError("ignored"),
+  EXPECT_EQ(stream->RenderError("ignored", 0),
             "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}\n\n");
   const std::pair<int, std::string_view> statuses[] = {
       {400, "invalid_request_error"}, {401, "authentication_error"}, {403, "permission_error"},

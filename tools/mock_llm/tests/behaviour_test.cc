@@ -1,5 +1,6 @@
 // Behaviour parsing from model names and x-mock-* headers.
 #include "mock_llm/behaviour.h"
+#include "mock_llm/script.h"
 
 #include <gtest/gtest.h>
 
@@ -118,6 +119,60 @@ TEST(Behaviour, UnknownMockHeaderIsAnErrorSoTyposFail) {
   auto b = ParseBehaviour("m", {{"x-mock-dealy-ms", "5"}});
   ASSERT_FALSE(b.ok());
   EXPECT_NE(b.error().message.find("x-mock-dealy-ms"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::mock_llm
+
+namespace sluice::mock_llm {
+namespace {
+
+TEST(BehaviourProviders, SafetyAndTypedStreamErrors) {
+  Behaviour b;
+  ApplyModelName("gemini-2.5-flash-safety-prompt", b);
+  EXPECT_EQ(b.safety, Safety::kPrompt);
+  Behaviour r;
+  ApplyModelName("mock-safety-response-chunks-4", r);
+  EXPECT_EQ(r.safety, Safety::kResponse);
+  EXPECT_EQ(r.chunks, 4u);
+  Behaviour e;
+  ApplyModelName("anthropic.claude-error-after-3-429", e);
+  EXPECT_EQ(e.error_after_chunks, 3u);
+  EXPECT_EQ(e.stream_error_status, 429);
+  Behaviour plain;
+  ApplyModelName("mock-error-after-3-tools", plain);
+  EXPECT_EQ(plain.error_after_chunks, 3u);
+  EXPECT_EQ(plain.stream_error_status, 0);
+  EXPECT_EQ(plain.tool_calls, kDefaultToolCallsForModel);
+
+  auto parsed = ParseBehaviour("m", {{"x-mock-safety", "response"}, {"x-mock-stream-error-status", "503"}});
+  ASSERT_TRUE(parsed);
+  EXPECT_EQ(parsed->safety, Safety::kResponse);
+  EXPECT_EQ(parsed->stream_error_status, 503);
+  EXPECT_FALSE(ParseBehaviour("m", {{"x-mock-safety", "maybe"}}));
+  EXPECT_FALSE(ParseBehaviour("m", {{"x-mock-stream-error-status", "200"}}));
+}
+
+TEST(BehaviourProviders, SafetyScripts) {
+  ChatCall call;
+  call.last_user_text = "one two three";
+  call.prompt_tokens_estimate = 10;
+  Behaviour prompt;
+  prompt.safety = Safety::kPrompt;
+  prompt.tool_calls = 2;
+  Script p = BuildScript(call, prompt);
+  EXPECT_TRUE(p.prompt_blocked);
+  EXPECT_TRUE(p.content_chunks.empty());
+  EXPECT_TRUE(p.tool_calls.empty());
+  EXPECT_EQ(p.usage.completion_tokens, 0u);
+  EXPECT_EQ(p.usage.prompt_tokens, 10u);
+  Behaviour response;
+  response.safety = Safety::kResponse;
+  Script r = BuildScript(call, response);
+  EXPECT_FALSE(r.prompt_blocked);
+  EXPECT_EQ(r.content_chunks, std::vector<std::string>{"one"});
+  EXPECT_EQ(r.finish_reason, "content_filter");
+  EXPECT_EQ(r.usage.completion_tokens, 1u);
 }
 
 }  // namespace

@@ -138,7 +138,7 @@ TEST(OpenAiWriter, NonStreamToolCalls) {
 TEST(OpenAiWriter, InStreamErrorEvent) {
   ChatCall call = Call(true, false);
   auto stream = MakeOpenAiStream(call, BuildScript(call, Behaviour{}), kMeta);
-  EXPECT_EQ(stream->RenderError("boom"),
+  EXPECT_EQ(stream->RenderError("boom", 0),
             "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,"
             "\"code\":\"server_error\"}}\n\n");
 }

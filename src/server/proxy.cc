@@ -1,0 +1,422 @@
+// See proxy.h. Note: GCC 12 miscompiles temporaries with destructors inside co_await expressions, so every
+// string and error is a named variable before it is awaited on.
+#include "server/proxy.h"
+
+#include <array>
+#include <optional>
+
+#include "dialect/anthropic_passthrough.h"
+#include "dialect/openai_response.h"
+#include "server/completion.h"
+#include "server/disconnect_watch.h"
+#include "server/proxy_call.h"
+#include "server/stream_transform.h"
+
+namespace sluice::server {
+namespace {
+
+using core::Error;
+using core::ErrorCode;
+using upstream::Clock;
+
+constexpr uint64_t kMaxErrorBody = 1 << 20;
+
+// Upstream response headers a client expects to see (request ids, rate-limit state, retry hints).
+bool ForwardableHeader(std::string_view name) {
+  return beast::iequals(name, "x-request-id") || beast::iequals(name, "request-id") ||
+         beast::iequals(name, "openai-processing-ms") || beast::iequals(name, "retry-after") ||
+         beast::iequals(name, "retry-after-ms") ||
+         (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-")) ||
+         (name.size() > 20 && beast::iequals(name.substr(0, 20), "anthropic-ratelimit-"));
+}
+
+void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, const RequestRecord& rec) {
+  for (const auto& f : ex.Headers()) {
+    if (ForwardableHeader(f.name_string())) {
+      out += f.name_string();
+      out += ": ";
+      out += f.value();
+      out += "\r\n";
+    }
+  }
+  out += "x-sluice-provider: ";
+  out += rec.provider->config->name;
+  out += "\r\nx-sluice-model: ";
+  out += rec.upstream_model;
+  out += "\r\nx-sluice-attempts: ";
+  out += std::to_string(rec.attempts);
+  out += "\r\n";
+}
+
+// A chunk of a chunked HTTP body: size line, payload, CRLF.
+net::awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
+  char size_line[20];
+  int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", payload.size());
+  std::array<net::const_buffer, 3> bufs{net::buffer(size_line, n), net::buffer(payload.data(), payload.size()),
+                                        net::buffer("\r\n", 2)};
+  co_return co_await io.Write(bufs);
+}
+
+net::awaitable<bool> WriteLastChunk(ClientIo& io) {
+  std::array<net::const_buffer, 1> bufs{net::buffer("0\r\n\r\n", 5)};
+  co_return co_await io.Write(bufs);
+}
+
+struct Timed {
+  Clock::duration& acc;
+  Clock::time_point t0 = Clock::now();
+  ~Timed() { acc += Clock::now() - t0; }
+};
+
+int64_t UnixNow() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// A failure before anything reached the client: the caller may try another target, or answers with it.
+struct EarlyFailure {
+  bool set = false;
+  Error error;
+  std::string body;  // the client-dialect error body when the upstream produced it (else rendered from error)
+  int status = 0;
+};
+
+bool RetryableTransport(ErrorCode code) {
+  return code == ErrorCode::kUpstreamConnectFailed || code == ErrorCode::kUpstreamDnsFailed ||
+         code == ErrorCode::kUpstreamTlsFailed || code == ErrorCode::kUpstreamTimeout ||
+         code == ErrorCode::kUpstreamProtocolError;
+}
+
+// Streams from the upstream to the client through `transform`. Nothing is written until the first client
+// bytes exist and are not an error: a stream that fails first is reported in `early` instead, so the caller
+// can try another target or answer with a proper error status.
+net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
+                                   DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
+                                   RequestRecord& rec, bool keep_alive, EarlyFailure& early) {
+  const auto& cfg = *worker.runtime().config;
+  Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
+  // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
+  // It cannot be one buffer per worker: when bytes are already buffered, Beast parses them into this buffer
+  // and then *posts* the completion, so another stream's read could overwrite them before this one resumes.
+  std::array<char, 4096> buf;
+  std::string pending;
+  StreamProgress progress;
+  bool committed = false;
+  std::optional<Error> failure;
+  worker.metrics.StreamStarted();
+  for (bool ended = false; !ended;) {
+    auto idle_deadline = std::min(Clock::now() + cfg.streaming.idle_timeout, stream_end);
+    core::Result<size_t> got = size_t{0};
+    {
+      Timed t{rec.upstream_wait};
+      got = co_await ex.ReadSome(buf.data(), buf.size(), idle_deadline);
+    }
+    if (watch.client_gone()) break;
+    if (!got.ok()) {
+      failure = got.error();
+      if (failure->code == ErrorCode::kUpstreamTimeout) {
+        bool total = Clock::now() >= stream_end;
+        failure = Error{total ? ErrorCode::kStreamTotalTimeout : ErrorCode::kStreamIdleTimeout,
+                        total ? "The stream exceeded its total time limit."
+                              : "The upstream sent no event within the stream idle timeout."};
+      }
+      break;
+    }
+    if (got.value() == 0) {
+      ended = true;
+      if (!transform.OnEnd(pending, progress))
+        failure = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
+    } else if (!transform.OnBytes(std::string_view(buf.data(), got.value()), pending, progress)) {
+      failure = transform.error();
+      break;
+    }
+    if (pending.empty()) continue;
+    if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
+    if (!committed) {
+      if (progress.error) {
+        // The very first event is an error: no 200 stream; the caller answers or falls back.
+        early.set = true;
+        early.status = progress.error_status;
+        early.body = std::move(progress.error_body);
+        early.error = Error{ErrorCode::kUpstreamError, "upstream stream error", progress.error_status, {}};
+        break;
+      }
+      std::string head;
+      AppendStatusLine(head, 200, keep_alive);
+      head += "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
+      AppendForwardedHeaders(head, ex, rec);
+      head += "\r\n";
+      std::array<net::const_buffer, 1> hb{net::buffer(head)};
+      Timed t{rec.client_wait};
+      if (!co_await io.Write(hb)) {
+        rec.client_gone = true;
+        break;
+      }
+      committed = true;
+      rec.status = 200;
+    }
+    bool ok;
+    {
+      Timed t{rec.client_wait};
+      ok = co_await WriteChunk(io, pending);
+    }
+    pending.clear();
+    if (pending.capacity() > 64 * 1024) pending.shrink_to_fit();  // a rare huge event keeps no memory
+    if (!ok) {
+      rec.client_gone = true;
+      break;
+    }
+    if (progress.error) break;
+  }
+  worker.metrics.StreamEnded();
+  rec.usage = progress.usage;
+  if (watch.client_gone() || rec.client_gone) {
+    rec.client_gone = true;
+    rec.status = 499;
+    ex.Cancel();
+    co_return false;
+  }
+  if (early.set) {
+    ex.Cancel();
+    co_return false;
+  }
+  if (failure) {
+    rec.error_code = failure->Code();
+    ex.Cancel();
+    if (!committed) {
+      early.set = true;
+      early.error = *failure;
+      early.status = failure->Status();
+      co_return false;
+    }
+    // After the 200, an error can only travel inside the stream (the SDKs raise on it).
+    std::string event = ClientStreamErrorEvent(api, *failure);
+    if (!co_await WriteChunk(io, event)) co_return false;
+    bool ok = co_await WriteLastChunk(io);
+    co_return ok && keep_alive;
+  }
+  if (progress.error) {
+    rec.error_code = "upstream_stream_error";
+    ex.Cancel();
+  }
+  if (!committed) {  // an empty but complete stream
+    rec.status = 200;
+    std::string head;
+    AppendStatusLine(head, 200, keep_alive);
+    head += "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nContent-Length: 0\r\n\r\n";
+    std::array<net::const_buffer, 1> hb{net::buffer(head)};
+    bool ok = co_await io.Write(hb);
+    co_return ok && keep_alive;
+  }
+  bool ok = co_await WriteLastChunk(io);
+  co_return ok && keep_alive;
+}
+
+net::awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, ClientApi api, const Error& error,
+                                     RequestRecord& rec, bool keep_alive) {
+  rec.status = error.Status();
+  if (rec.error_code.empty()) rec.error_code = error.Code();
+  worker.metrics.RecordLocalReply(error.code);
+  std::string body = ClientErrorBody(api, error);
+  co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
+}
+
+// The client-dialect body and status for an upstream error answer.
+std::string UpstreamErrorBody(ClientApi api, const RuntimeProvider& provider, bool translated, int status,
+                              std::string_view body, int& client_status) {
+  client_status = status;
+  if (!translated) {
+    if (api == ClientApi::kAnthropicMessages) return dialect::NormalizeAnthropicUpstreamError(status, body);
+    return dialect::NormalizeUpstreamError(status, body);
+  }
+  // The provider's error in the client's dialect, with a status the client understands (529 → 503).
+  Error translated_error = provider.adapter->DecodeError(status, body);
+  client_status = translated_error.Status();
+  return ClientErrorBody(api, translated_error);
+}
+
+std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, const RuntimeProvider& provider,
+                                                    bool translated) {
+  if (!translated) {
+    if (call.api == ClientApi::kAnthropicMessages) return std::make_unique<PassthroughAnthropicStream>();
+    return std::make_unique<PassthroughOpenAiStream>(call.openai->client_wants_usage);
+  }
+  return std::make_unique<TranslatedSseStream>(call.api, provider.adapter->NewStreamDecoder(),
+                                               NewClientStreamEncoder(call.api, *call.chat, UnixNow()));
+}
+
+}  // namespace
+
+net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+                               ClientApi api, bool keep_alive) {
+  RequestRecord rec;
+  rec.start = Clock::now();
+  rec.endpoint = EndpointLabel(api);
+  CompletionScope scope(worker, io, rec);
+
+  auto decoded = DecodeClientCall(api, request.body());
+  if (!decoded.ok()) co_return co_await SendClientError(worker, io, api, decoded.error(), rec, keep_alive);
+  ClientCall call = std::move(decoded).value();
+  if (api == ClientApi::kAnthropicMessages) {
+    call.anthropic_version = request["anthropic-version"];
+    call.anthropic_beta = request["anthropic-beta"];
+  }
+  rec.stream = call.stream;
+  const RuntimeModel* model = rt.FindModel(call.model);
+  if (!model) {
+    Error e{ErrorCode::kModelNotFound,
+            "The model '" + call.model + "' does not exist or you do not have access to it.", 0, "model"};
+    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
+  }
+  rec.model = model;
+  if (model->max_body_bytes && request.body().size() > model->max_body_bytes) {
+    Error e{ErrorCode::kBodyTooLarge, "Request body exceeds this model's limit of " +
+                                          std::to_string(model->max_body_bytes) + " bytes.", 0, {}};
+    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
+  }
+
+  DisconnectWatch watch(worker.ioc, io);
+  std::optional<upstream::Exchange> ex;
+  bool have_head = false;  // the current exchange got a response head (its headers can be forwarded)
+  EarlyFailure last;  // the latest attempt's failure, answered when no target is left
+  const size_t n = model->targets.size();
+  for (size_t i = 0; i < n; ++i) {
+    const RuntimeTarget& target = model->targets[i];
+    const RuntimeProvider& provider = *target.provider;
+    const bool final_attempt = i + 1 == n;
+    rec.provider = &provider;
+    rec.upstream_model = target.upstream_model;
+    rec.attempts = static_cast<uint32_t>(i + 1);
+    rec.error_code = {};
+    last = EarlyFailure{};
+
+    UpstreamCall up;
+    auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
+    if (!prepared.ok()) {
+      // This target cannot take the request as asked; another may.
+      last.set = true;
+      last.error = prepared.error();
+      last.status = last.error.Status();
+      continue;
+    }
+    upstream::Deadlines deadlines;
+    deadlines.connect = provider.timeouts.connect;
+    deadlines.first_byte = provider.timeouts.first_byte;
+    deadlines.idle = provider.timeouts.idle;
+    deadlines.total = Clock::now() + provider.timeouts.total;
+
+    watch.Bind(nullptr);
+    have_head = false;
+    ex.reset();
+    ex.emplace(worker.pool, provider.origin, provider.config->tls_verify);
+    watch.Bind(&*ex);
+    core::Result<bool> sent = false;
+    {
+      Timed t{rec.upstream_wait};
+      sent = co_await ex->Send(up.out, deadlines);
+    }
+    if (watch.client_gone()) break;
+    rec.upstream_reused = ex->reused_connection();
+    if (!sent.ok()) {
+      worker.metrics.RecordUpstreamError(provider.metric_id, sent.error().code);
+      last.set = true;
+      last.error = sent.error();
+      last.status = last.error.Status();
+      if (!final_attempt && RetryableTransport(sent.error().code)) continue;
+      break;
+    }
+    worker.metrics.RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
+    have_head = true;
+    unsigned status = ex->Status();
+    std::string_view content_type = ex->Header("content-type");
+    bool is_event_stream = content_type.starts_with("text/event-stream");
+    if (status >= 200 && status < 300 && call.stream && is_event_stream) {
+      std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated);
+      bool reuse = co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last);
+      if (!last.set) {
+        co_await watch.Stop();
+        co_return reuse;
+      }
+      if (rec.client_gone) break;
+      if (!final_attempt && provider::IsRetryableUpstreamStatus(last.status)) continue;
+      break;
+    }
+
+    uint64_t limit = status >= 300 ? kMaxErrorBody : rt.config->upstream.max_response_bytes;
+    core::Result<std::string> body = std::string();
+    {
+      Timed t{rec.upstream_wait};
+      body = co_await ex->ReadAll(limit, std::min(Clock::now() + provider.timeouts.idle, deadlines.total));
+    }
+    if (watch.client_gone()) break;
+    if (!body.ok()) {
+      worker.metrics.RecordUpstreamError(provider.metric_id, body.error().code);
+      last.set = true;
+      last.error = body.error();
+      last.status = last.error.Status();
+      if (!final_attempt && RetryableTransport(body.error().code)) continue;
+      break;
+    }
+    if (status >= 300) {
+      worker.metrics.RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
+      int client_status = 0;
+      std::string rendered =
+          UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);
+      last.set = true;
+      last.error = Error{ErrorCode::kUpstreamError, "upstream error", client_status, {}};
+      last.status = client_status;
+      last.body = std::move(rendered);
+      if (!final_attempt && provider::IsRetryableUpstreamStatus(static_cast<int>(status))) continue;
+      // The provider's answer stands: its status, its rate-limit headers, its message.
+      co_await watch.Stop();
+      rec.status = client_status;
+      rec.error_code = "upstream_error";
+      std::string extra;
+      AppendForwardedHeaders(extra, *ex, rec);
+      co_return co_await SendResponse(io, static_cast<unsigned>(client_status), "application/json", last.body,
+                                      keep_alive, extra);
+    }
+    co_await watch.Stop();
+    std::string extra;
+    AppendForwardedHeaders(extra, *ex, rec);
+    rec.status = static_cast<int>(status);
+    if (up.translated) {
+      auto response = provider.adapter->DecodeResponse(body.value());
+      if (!response.ok()) co_return co_await SendClientError(worker, io, api, response.error(), rec, keep_alive);
+      const ir::Usage& u = response->usage;
+      rec.usage = dialect::TokenUsage{u.input, u.output, u.cache_read, u.reasoning, u.present};
+      std::string encoded = EncodeClientResponse(api, *call.chat, *response, UnixNow());
+      Timed t{rec.client_wait};
+      co_return co_await SendResponse(io, status, "application/json", encoded, keep_alive, extra);
+    }
+    if (api == ClientApi::kAnthropicMessages) {
+      dialect::ExtractAnthropicUsage(body.value(), rec.usage);
+    } else {
+      dialect::ExtractUsage(body.value(), rec.usage);
+    }
+    Timed t{rec.client_wait};
+    co_return co_await SendResponse(io, status, content_type.empty() ? "application/json" : content_type,
+                                    body.value(), keep_alive, extra);
+  }
+
+  co_await watch.Stop();
+  if (watch.client_gone() || rec.client_gone) {
+    rec.client_gone = true;
+    rec.status = 499;
+    if (ex) ex->Cancel();
+    co_return false;
+  }
+  if (!last.set) {  // unreachable: every path through the loop sets it or returns
+    last.error = Error{ErrorCode::kInternal, "No target could take the request.", 0, {}};
+    last.status = 500;
+  }
+  rec.status = last.status;
+  if (rec.error_code.empty()) rec.error_code = last.error.Code();
+  if (last.body.empty()) last.body = ClientErrorBody(api, last.error);
+  std::string extra;
+  if (have_head) AppendForwardedHeaders(extra, *ex, rec);
+  co_return co_await SendResponse(io, static_cast<unsigned>(last.status), "application/json", last.body, keep_alive,
+                                  extra);
+}
+
+}  // namespace sluice::server

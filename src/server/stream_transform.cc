@@ -1,0 +1,30 @@
+// See stream_transform.h.
+#include "server/stream_transform.h"
+
+namespace sluice::server {
+
+void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
+                    std::string& out, StreamProgress& progress) {
+  for (const ir::StreamEvent& e : events) {
+    if (e.kind == ir::EventKind::kError && !progress.error) {
+      progress.error = true;
+      progress.error_status = e.status ? e.status : 502;
+      core::Error err{core::ErrorCode::kUpstreamError, e.text.empty() ? "The upstream stream failed." : e.text,
+                      progress.error_status};
+      progress.error_body = ClientErrorBody(api, err);
+    }
+    encoder.Encode(e, out);
+  }
+  events.clear();
+  if (encoder.done()) progress.terminal = true;
+  const ir::Usage& u = encoder.usage();
+  if (u.present) {
+    progress.usage.input = u.input;
+    progress.usage.output = u.output;
+    progress.usage.cached_input = u.cache_read;
+    progress.usage.reasoning = u.reasoning;
+    progress.usage.present = true;
+  }
+}
+
+}  // namespace sluice::server
