@@ -235,16 +235,6 @@ std::string UpstreamErrorBody(ClientApi api, const RuntimeProvider& provider, bo
   return ClientErrorBody(api, translated_error);
 }
 
-std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, const RuntimeProvider& provider,
-                                                    bool translated) {
-  if (!translated) {
-    if (call.api == ClientApi::kAnthropicMessages) return std::make_unique<PassthroughAnthropicStream>();
-    return std::make_unique<PassthroughOpenAiStream>(call.openai->client_wants_usage);
-  }
-  return std::make_unique<TranslatedSseStream>(call.api, provider.adapter->NewStreamDecoder(),
-                                               NewClientStreamEncoder(call.api, *call.chat, UnixNow()));
-}
-
 }  // namespace
 
 net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
@@ -329,9 +319,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     have_head = true;
     unsigned status = ex->Status();
     std::string_view content_type = ex->Header("content-type");
-    bool is_event_stream = content_type.starts_with("text/event-stream");
-    if (status >= 200 && status < 300 && call.stream && is_event_stream) {
-      std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated);
+    if (status >= 200 && status < 300 && call.stream && IsStreamBody(provider, content_type)) {
+      std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated, UnixNow());
       bool reuse = co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last);
       if (!last.set) {
         co_await watch.Stop();
@@ -381,11 +370,10 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     AppendForwardedHeaders(extra, *ex, rec);
     rec.status = static_cast<int>(status);
     if (up.translated) {
-      auto response = provider.adapter->DecodeResponse(body.value());
-      if (!response.ok()) co_return co_await SendClientError(worker, io, api, response.error(), rec, keep_alive);
-      const ir::Usage& u = response->usage;
-      rec.usage = dialect::TokenUsage{u.input, u.output, u.cache_read, u.reasoning, u.present};
-      std::string encoded = EncodeClientResponse(api, *call.chat, *response, UnixNow());
+      auto encoded_body = EncodeTranslatedResponse(call, provider, body.value(), UnixNow(), rec.usage);
+      if (!encoded_body.ok())
+        co_return co_await SendClientError(worker, io, api, encoded_body.error(), rec, keep_alive);
+      std::string encoded = std::move(encoded_body).value();
       Timed t{rec.client_wait};
       co_return co_await SendResponse(io, status, "application/json", encoded, keep_alive, extra);
     }

@@ -112,4 +112,20 @@ core::Result<bool> PrepareUpstreamCall(const RuntimeTarget& target, ClientCall& 
   return true;
 }
 
+bool IsStreamBody(const RuntimeProvider& provider, std::string_view content_type) {
+  if (provider.adapter && provider.adapter->Framing() == provider::StreamFraming::kAwsEventStream)
+    return content_type.starts_with("application/vnd.amazon.eventstream");
+  return content_type.starts_with("text/event-stream");
+}
+
+core::Result<std::string> EncodeTranslatedResponse(const ClientCall& call, const RuntimeProvider& provider,
+                                                   std::string_view body, int64_t created,
+                                                   dialect::TokenUsage& usage) {
+  auto response = provider.adapter->DecodeResponse(body);
+  if (!response.ok()) return response.error();
+  const ir::Usage& u = response->usage;
+  usage = dialect::TokenUsage{u.input, u.output, u.cache_read, u.reasoning, u.present};
+  return EncodeClientResponse(call.api, *call.chat, *response, created);
+}
+
 }  // namespace sluice::server

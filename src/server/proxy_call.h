@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "dialect/openai_response.h"
 #include "dialect/anthropic_passthrough.h"
 #include "dialect/openai_request.h"
 #include "ir/chat_request.h"
@@ -49,5 +50,14 @@ struct UpstreamCall {
 // (a parameter its provider cannot honour: 400); another target may.
 core::Result<bool> PrepareUpstreamCall(const RuntimeTarget& target, ClientCall& call, std::string_view body,
                                        UpstreamCall& up);
+
+// Whether a 2xx upstream answer with this content type is the stream the client asked for.
+bool IsStreamBody(const RuntimeProvider& provider, std::string_view content_type);
+
+// A translated (non-streamed) upstream answer decoded by the provider's adapter and encoded in the client's
+// dialect; `usage` is filled for accounting.
+core::Result<std::string> EncodeTranslatedResponse(const ClientCall& call, const RuntimeProvider& provider,
+                                                   std::string_view body, int64_t created,
+                                                   dialect::TokenUsage& usage);
 
 }  // namespace sluice::server

@@ -5,8 +5,6 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "provider/anthropic.h"
-#include "provider/openai.h"
 
 namespace sluice::server {
 
@@ -20,38 +18,8 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
   rt->config = config;
   rt->providers.reserve(config->providers.size());
   for (const auto& p : config->providers) {
-    RuntimeProvider rp;
-    rp.id = static_cast<uint32_t>(rt->providers.size());
-    rp.config = &p;
-    auto origin = upstream::ParseOrigin(p.base_url);
-    if (!origin.ok()) throw std::runtime_error("provider " + p.name + ": " + origin.error().message);
-    rp.origin = std::move(origin).value();
-    rp.timeouts = p.timeouts ? *p.timeouts : config->upstream.timeouts;
-    switch (p.type) {
-      case config::ProviderType::kOpenAi:
-      case config::ProviderType::kOpenAiCompatible: {
-        static const provider::OpenAiAdapter kOpenAi;  // immutable, shared by every worker
-        rp.wire = Wire::kOpenAi;
-        rp.adapter = &kOpenAi;
-        rp.headers.emplace_back("Content-Type", "application/json");
-        if (!p.api_key.empty()) rp.headers.emplace_back("Authorization", "Bearer " + p.api_key.value);
-        break;
-      }
-      case config::ProviderType::kAnthropic: {
-        static const provider::AnthropicAdapter kAnthropic;
-        rp.wire = Wire::kAnthropic;
-        rp.adapter = &kAnthropic;
-        // Same-dialect (Anthropic client) requests carry these; translated ones get the adapter's own.
-        rp.headers.emplace_back("Content-Type", "application/json");
-        if (!p.api_key.empty()) rp.headers.emplace_back("x-api-key", p.api_key.value);
-        break;
-      }
-      default:
-        throw std::runtime_error("provider " + p.name + ": type '" + p.type_name +
-                                 "' is not supported by this build yet (see docs/providers.md)");
-    }
-    for (const auto& [k, v] : p.headers) rp.extra_headers.emplace_back(k, v);
-    rt->providers.push_back(std::move(rp));
+    rt->providers.push_back(BuildRuntimeProvider(p, *config));
+    rt->providers.back().id = static_cast<uint32_t>(rt->providers.size() - 1);
   }
   boost::json::array data;
   auto created = std::chrono::duration_cast<std::chrono::seconds>(

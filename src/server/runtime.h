@@ -33,6 +33,7 @@ struct RuntimeProvider {
   // Codecs between the IR and this provider's API, used when the client speaks another dialect (a client
   // of the same dialect gets its own bytes spliced instead). Never null once built.
   const provider::ProviderAdapter* adapter = nullptr;
+  std::shared_ptr<const provider::ProviderAdapter> owned_adapter;  // adapters with per-provider options
 };
 
 // One place a request for a model can go: a provider and the model name it knows.
@@ -64,6 +65,9 @@ struct Runtime {
 
   const RuntimeModel* FindModel(std::string_view name) const;
 };
+
+// Builds one provider of a snapshot (runtime_providers.cc). Throws std::runtime_error when it cannot be built.
+RuntimeProvider BuildRuntimeProvider(const config::ProviderConfig& provider, const config::Config& config);
 
 // Throws std::runtime_error at start-up if something the validator let through cannot be built.
 std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers);

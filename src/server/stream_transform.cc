@@ -1,6 +1,9 @@
 // See stream_transform.h.
 #include "server/stream_transform.h"
 
+#include "server/proxy_call.h"
+#include "server/runtime.h"
+
 namespace sluice::server {
 
 void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
@@ -25,6 +28,16 @@ void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientS
     progress.usage.reasoning = u.reasoning;
     progress.usage.present = true;
   }
+}
+
+std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, const RuntimeProvider& provider,
+                                                    bool translated, int64_t created) {
+  if (!translated) {
+    if (call.api == ClientApi::kAnthropicMessages) return std::make_unique<PassthroughAnthropicStream>();
+    return std::make_unique<PassthroughOpenAiStream>(call.openai->client_wants_usage);
+  }
+  return std::make_unique<TranslatedSseStream>(call.api, provider.adapter->NewStreamDecoder(),
+                                               NewClientStreamEncoder(call.api, *call.chat, created));
 }
 
 }  // namespace sluice::server

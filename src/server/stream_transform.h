@@ -142,6 +142,12 @@ class TranslatedSseStream final : public SseTransform {
   std::vector<ir::StreamEvent> events_;
 };
 
+struct ClientCall;
+struct RuntimeProvider;
+// The transform for a stream from `provider` to the client of `call`: passthrough when `translated` is false.
+std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, const RuntimeProvider& provider,
+                                                    bool translated, int64_t created);
+
 // Records what an IR event sequence tells the proxy (errors, end, usage) and encodes it for the client.
 void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
                     std::string& out, StreamProgress& progress);
