@@ -70,34 +70,141 @@ void ParseHeaders(Reader& r, const Field& field, std::map<std::string, std::stri
   }
 }
 
-// False when the value could not be read (already reported).
-bool ParseApiKey(Reader& r, const Field& field, ProviderConfig& p,
+// A secret (api_key, access keys): never quoted in messages. False when the value could not be read
+// (already reported).
+bool ParseSecret(Reader& r, const Field& field, std::string_view what, Secret& out,
                  std::vector<std::string>& empty_vars) {
   std::optional<Scalar> key = r.Text(field);
   if (!key) return false;
   // Never quote the key: say what is wrong, not what it is.
   if (std::any_of(key->value.begin(), key->value.end(),
                   [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; })) {
-    r.Error(field,
-            "api_key contains whitespace or control characters (a stray newline from a file?)");
+    r.Error(field, std::string(what) +
+                       " contains whitespace or control characters (a stray newline from a file?)");
     return false;
   }
   if (key->value.empty() && key->from_env())
     empty_vars.insert(empty_vars.end(), key->variables.begin(), key->variables.end());
   if (!key->value.empty() && !key->from_env()) {
-    r.Warn(
-        field,
-        "api_key is written in the file; prefer \"${ENV_VAR}\" to keep keys out of config files");
+    r.Warn(field, std::string(what) +
+                      " is written in the file; prefer \"${ENV_VAR}\" to keep keys out of config files");
   }
-  p.api_key.value = std::move(key->value);
+  out.value = std::move(key->value);
   return true;
+}
+
+// A plain identifier-like setting (region, location, project, api_version, auth) that only some types
+// take. Returns nullopt (reported) when absent is fine but the value is unusable.
+std::optional<std::string> ReadToken(Reader& r, const Field* field, std::string_view key, bool applies,
+                                     std::string_view applies_to, std::string_view allowed_extra) {
+  if (field == nullptr) return std::nullopt;
+  if (!applies) {
+    r.Error(*field, "'" + std::string(key) + "' applies only to type " + std::string(applies_to));
+    return std::nullopt;
+  }
+  std::optional<Scalar> s = r.Text(*field);
+  if (!s) return std::nullopt;
+  // These end up in host names and URL paths: keep them to safe characters.
+  bool ok = !s->value.empty() && std::all_of(s->value.begin(), s->value.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           allowed_extra.find(c) != std::string_view::npos;
+  });
+  if (!ok) {
+    std::string allowed = "a-z, 0-9, '-'";
+    for (char c : allowed_extra) allowed += std::string(", '") + c + "'";
+    r.Error(*field, std::string(key) + " may hold only " + allowed + s->Shown());
+    return std::nullopt;
+  }
+  return s->value;
+}
+
+bool IsType(const ProviderConfig& p, ProviderType t) { return !p.type_name.empty() && p.type == t; }
+
+// The keys that depend on the provider's type (Azure, Vertex/Gemini, Bedrock), and base_url defaults.
+void ParseTypeKeys(Reader& r, const Field& entry, const Mapping& m, ProviderConfig& p,
+                   std::vector<std::string>& empty_vars) {
+  const bool azure = IsType(p, ProviderType::kAzureOpenAi);
+  const bool vertex = IsType(p, ProviderType::kVertex);
+  const bool gemini = IsType(p, ProviderType::kGemini);
+  const bool bedrock = IsType(p, ProviderType::kBedrock);
+  const bool typed = !p.type_name.empty();  // an unknown type was reported already: no follow-on noise
+  if (auto v = ReadToken(r, m.Get("api_version"), "api_version", !typed || azure || vertex || gemini,
+                         "azure, gemini or vertex", "._")) {
+    p.api_version = *v;
+  }
+  if (const Field* f = m.Get("auth")) {
+    if (auto v = ReadToken(r, f, "auth", !typed || azure, "azure", "")) {
+      if (*v == "api-key" || *v == "entra" || *v == "bearer") {
+        p.auth = *v;
+      } else {
+        std::optional<Scalar> s = r.Text(*f);
+        r.Error(*f, "auth must be api-key, entra or bearer" + (s ? s->Shown() : std::string()));
+      }
+    }
+  }
+  if (auto v = ReadToken(r, m.Get("project"), "project", !typed || vertex, "vertex", "")) p.project = *v;
+  if (auto v = ReadToken(r, m.Get("location"), "location", !typed || vertex, "vertex", "")) p.location = *v;
+  if (auto v = ReadToken(r, m.Get("region"), "region", !typed || bedrock, "bedrock", "")) p.region = *v;
+  struct SecretKey {
+    const char* key;
+    Secret* out;
+  };
+  for (SecretKey k : {SecretKey{"access_key_id", &p.access_key_id},
+                      SecretKey{"secret_access_key", &p.secret_access_key},
+                      SecretKey{"session_token", &p.session_token}}) {
+    const Field* f = m.Get(k.key);
+    if (f == nullptr) continue;
+    if (typed && !bedrock) {
+      r.Error(*f, "'" + std::string(k.key) + "' applies only to type bedrock");
+      continue;
+    }
+    // An empty session token just means long-term keys ("${AWS_SESSION_TOKEN:-}"): it never drops an
+    // optional provider.
+    std::vector<std::string> ignored;
+    ParseSecret(r, *f, k.key, *k.out, k.out == &p.session_token ? ignored : empty_vars);
+  }
+  if (!typed) return;
+  if (vertex && !p.project.empty() && p.location.empty()) {
+    r.Error(entry.path, entry.key_mark,
+            "missing required key 'location' (type vertex with a project needs one, e.g. us-central1 "
+            "or global)");
+  }
+  if (bedrock) {
+    if (p.region.empty() && m.Get("region") == nullptr) {
+      r.Error(entry.path, entry.key_mark,
+              "missing required key 'region' (type bedrock signs requests for one, e.g. us-east-1)");
+    }
+    const Field* id = m.Get("access_key_id");
+    const Field* secret = m.Get("secret_access_key");
+    if ((id == nullptr) != (secret == nullptr)) {
+      const Field* given = id ? id : secret;
+      r.Error(*given, std::string("access_key_id and secret_access_key go together (") +
+                          (id ? "secret_access_key" : "access_key_id") + " is missing)");
+    }
+    if (const Field* token = m.Get("session_token"); token && (id == nullptr || secret == nullptr))
+      r.Error(*token, "session_token needs access_key_id and secret_access_key");
+    if (id == nullptr && secret == nullptr && m.Get("api_key") == nullptr) {
+      r.Error(entry.path, entry.key_mark,
+              "type bedrock needs credentials: access_key_id + secret_access_key (SigV4), or api_key (a "
+              "Bedrock API key); write them as \"${ENV_VAR}\"");
+    }
+  }
+}
+
+// The URL when `base_url` is omitted; "" when the type has none (the caller reports it).
+std::string DefaultBaseUrlFor(const ProviderConfig& p) {
+  if (p.type_name.empty()) return {};
+  if (p.type == ProviderType::kVertex) return VertexBaseUrl(p.location);
+  if (p.type == ProviderType::kBedrock) return p.region.empty() ? std::string() : BedrockBaseUrl(p.region);
+  return std::string(DefaultBaseUrl(p.type_name));
 }
 
 void ParseProvider(Reader& r, const Field& entry, const UpstreamTimeouts& inherited,
                    std::vector<ProviderConfig>& out, ParseNotes& notes) {
   std::optional<Mapping> m = r.Map(
       entry, {"type", "base_url", "api_key", "headers", "timeouts", "optional", "tls_verify",
-              "load_metrics"});
+              "load_metrics", "api_version", "auth", "project", "location", "region", "access_key_id",
+              "secret_access_key", "session_token"});
   if (!m) return;
   ProviderConfig p;
   p.name = entry.key;
@@ -135,14 +242,26 @@ void ParseProvider(Reader& r, const Field& entry, const UpstreamTimeouts& inheri
         r.Error(*base, parsed.error + (may_hold_secret ? std::string() : s->Shown()));
       }
     }
-  } else {
-    r.Error(entry.path, entry.key_mark,
-            "missing required key 'base_url' (e.g. \"https://api.openai.com\")");
   }
 
   std::vector<std::string> empty_vars;
   bool api_key_readable = true;
-  if (const Field* key = m->Get("api_key")) api_key_readable = ParseApiKey(r, *key, p, empty_vars);
+  if (const Field* key = m->Get("api_key"))
+    api_key_readable = ParseSecret(r, *key, "api_key", p.api_key, empty_vars);
+  ParseTypeKeys(r, entry, *m, p, empty_vars);
+  if (m->Get("base_url") == nullptr) {
+    std::string fallback = DefaultBaseUrlFor(p);
+    if (!fallback.empty()) {
+      Parsed<BaseUrl> parsed = ParseBaseUrl(fallback);
+      url = parsed.value;
+      p.base_url = parsed.value ? parsed.value->normalized : fallback;
+      p.base_url_defaulted = true;
+    } else if (p.type_name.empty() || p.type != ProviderType::kBedrock) {  // bedrock: region reported
+      r.Error(entry.path, entry.key_mark,
+              "missing required key 'base_url' (e.g. \"https://api.openai.com\"; type '" +
+                  (p.type_name.empty() ? std::string("?") : p.type_name) + "' has no default)");
+    }
+  }
   if (const Field* headers = m->Get("headers")) ParseHeaders(r, *headers, p.headers);
   if (const Field* timeouts = m->Get("timeouts")) {
     UpstreamTimeouts t = inherited;  // unspecified keys inherit upstream.timeouts
@@ -179,7 +298,8 @@ void ParseProvider(Reader& r, const Field& entry, const UpstreamTimeouts& inheri
     r.Warn(*m->Get("tls_verify"),
            "TLS certificate verification is off for provider '" + p.name + "'");
   }
-  if (url && url->scheme == "http" && !p.api_key.empty() && !IsLoopbackHost(url->host)) {
+  const bool has_secret = !p.api_key.empty() || !p.secret_access_key.empty();
+  if (url && url->scheme == "http" && has_secret && !IsLoopbackHost(url->host) && m->Get("base_url")) {
     r.Warn(*m->Get("base_url"),
            "the API key is sent unencrypted over http:// to a non-loopback host");
   }

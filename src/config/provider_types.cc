@@ -42,7 +42,48 @@ constexpr std::array<TypeRow, 24> kTypes{{
     {"aws_bedrock", ProviderType::kBedrock},
 }};
 
+struct DefaultUrlRow {
+  std::string_view type_name;
+  std::string_view base_url;
+};
+
+constexpr std::array<DefaultUrlRow, 17> kDefaultUrls{{
+    {"openai", "https://api.openai.com"},
+    {"anthropic", "https://api.anthropic.com"},
+    {"gemini", "https://generativelanguage.googleapis.com"},
+    {"vllm", "http://localhost:8000"},
+    {"sglang", "http://localhost:30000"},
+    {"tgi", "http://localhost:8080"},
+    {"ollama", "http://localhost:11434"},
+    {"deepseek", "https://api.deepseek.com"},
+    {"mistral", "https://api.mistral.ai/v1"},
+    {"groq", "https://api.groq.com/openai/v1"},
+    {"together", "https://api.together.xyz/v1"},
+    {"fireworks", "https://api.fireworks.ai/inference/v1"},
+    {"openrouter", "https://openrouter.ai/api/v1"},
+    {"xai", "https://api.x.ai/v1"},
+    {"dashscope", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"},
+    {"moonshot", "https://api.moonshot.ai/v1"},
+    {"zhipu", "https://open.bigmodel.cn/api/paas/v4"},
+}};
+
 }  // namespace
+
+std::string_view DefaultBaseUrl(std::string_view type_name) {
+  if (type_name == "aws_bedrock" || type_name == "vertex_ai") return {};
+  for (const DefaultUrlRow& row : kDefaultUrls)
+    if (row.type_name == type_name) return row.base_url;
+  return {};
+}
+
+std::string VertexBaseUrl(std::string_view location) {
+  if (location.empty() || location == "global") return "https://aiplatform.googleapis.com";
+  return "https://" + std::string(location) + "-aiplatform.googleapis.com";
+}
+
+std::string BedrockBaseUrl(std::string_view region) {
+  return "https://bedrock-runtime." + std::string(region) + ".amazonaws.com";
+}
 
 std::optional<ProviderType> ParseProviderType(std::string_view name) {
   auto it =

@@ -89,8 +89,18 @@ struct ProviderConfig {
   std::string name;
   ProviderType type = ProviderType::kOpenAi;
   std::string type_name;   // as written (e.g. "vllm" preset → kOpenAiCompatible)
-  std::string base_url;    // origin plus optional path prefix
+  std::string base_url;    // origin plus optional path prefix (filled from the type's default when omitted)
+  bool base_url_defaulted = false;  // base_url was not written; it is the type's default
   Secret api_key;
+  // Azure: api version ("" → 2024-10-21; "v1" → the v1 API); Gemini/Vertex: API version ("" → v1beta / v1).
+  std::string api_version;
+  std::string auth;        // Azure: "" | "api-key" | "entra" (api_key is then an Entra ID token, sent as Bearer)
+  std::string project;     // Vertex: Google Cloud project ("" → express mode, API key)
+  std::string location;    // Vertex: region ("us-central1") or "global"
+  std::string region;      // Bedrock: AWS region ("us-east-1"), part of the SigV4 scope
+  Secret access_key_id;    // Bedrock SigV4 credentials (or api_key as a Bedrock API key)
+  Secret secret_access_key;
+  Secret session_token;    // temporary (STS) credentials
   std::map<std::string, std::string> headers;  // extra request headers
   std::optional<UpstreamTimeouts> timeouts;    // overrides upstream.timeouts
   bool optional = false;   // skip (with a log line) when api_key references an unset env var
@@ -186,7 +196,7 @@ struct RetryConfig {
   uint32_t max_attempts = 3;              // first attempt included, across all targets
   Duration initial_backoff{100};          // full jitter: uniform [0, min(max, initial × 2^n)]
   Duration max_backoff{5'000};
-  Duration max_retry_after{30'000};       // longer Retry-After: use another target instead
+  Duration max_retry_after{2'000};        // longer Retry-After: use another target, or answer the client
   Duration attempt_timeout{0};            // 0: only the deadline
   Duration deadline{600'000};             // whole request, all attempts
 };

@@ -7,7 +7,7 @@
 namespace sluice::core {
 namespace {
 
-constexpr std::array<ErrorInfo, 20> kTable = {{
+constexpr std::array<ErrorInfo, 22> kTable = {{
     {"invalid_request", 400, "invalid_request_error", false},
     {"malformed_http", 400, "invalid_request_error", false},
     {"unsupported_media_type", 415, "invalid_request_error", false},
@@ -28,6 +28,8 @@ constexpr std::array<ErrorInfo, 20> kTable = {{
     {"stream_idle_timeout", 504, "server_error", false},
     {"stream_total_timeout", 504, "server_error", false},
     {"internal_error", 500, "server_error", false},
+    {"permission_denied", 403, "permission_error", false},
+    {"no_target_available", 503, "server_error", true},
 }};
 
 }  // namespace

@@ -31,6 +31,8 @@ enum class ErrorCode : uint8_t {
   kStreamIdleTimeout,     // 504 mid-stream, no event within the idle deadline
   kStreamTotalTimeout,    // 504 mid-stream, total stream deadline
   kInternal,              // 500
+  kPermissionDenied,      // 403 the route's access policy does not allow this consumer/team
+  kNoTargetAvailable,     // 503 every target of the route is ejected, throttled or out of retry budget
 };
 
 struct ErrorInfo {

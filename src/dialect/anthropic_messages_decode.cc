@@ -2,12 +2,9 @@
 // Messages API's own rules and wording ("<dotted path>: <problem>", e.g. "max_tokens: Field
 // required") so Anthropic SDK users see familiar 400s; `param` holds the dotted path.
 // Thread rule: pure functions.
-#include <array>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <cmath>
+#include <optional>
 
 #include "dialect/anthropic_messages.h"
 #include "dialect/anthropic_messages_detail.h"
@@ -19,11 +16,7 @@ using namespace anthropic_messages_detail;  // NOLINT: this file is that decoder
 namespace {
 
 core::Result<uint64_t> Count(const json::value& v, const std::string& path) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
-  if (v.is_double() && v.get_double() >= 0 && std::floor(v.get_double()) == v.get_double() &&
-      v.get_double() < 1e18)
-    return static_cast<uint64_t>(v.get_double());
+  if (std::optional<uint64_t> n = json_read::NonNegativeInteger(v)) return *n;
   if (v.is_int64() || v.is_double())
     return Invalid(path, "Input should be greater than or equal to 0");
   return Invalid(path, "Input should be a valid integer");
@@ -160,15 +153,11 @@ core::Result<bool> OutputConfig(const json::value& v, ir::ChatRequest& req) {
 }  // namespace
 
 core::Result<ir::ChatRequest> DecodeAnthropicMessagesRequest(std::string_view body) {
-  std::array<unsigned char, 8192> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  json::parse_options opts;
-  opts.max_depth = 64;
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr, opts);
-  if (ec) return Invalid("", "There was an error parsing the body of your request: invalid JSON");
-  if (!root.is_object()) return Invalid("", "The request body must be a JSON object");
-  const json::object& obj = root.get_object();
+  json_read::ParsedBody parsed(body);
+  if (!parsed.Valid())
+    return Invalid("", "There was an error parsing the body of your request: invalid JSON");
+  if (!parsed.Object()) return Invalid("", "The request body must be a JSON object");
+  const json::object& obj = *parsed.Object();
   ir::ChatRequest req;
   req.source = ir::Dialect::kAnthropicMessages;
 

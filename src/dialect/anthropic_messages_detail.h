@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "dialect/json_read.h"
 #include "ir/chat_request.h"
 
 namespace sluice::dialect::anthropic_messages_detail {
@@ -22,7 +23,7 @@ inline Error Invalid(const std::string& path, std::string_view problem) {
   return Error{ErrorCode::kInvalidRequest, std::move(message), 0, path};
 }
 
-inline std::string Str(const json::string& s) { return std::string(s.data(), s.size()); }
+using json_read::Str;
 
 inline const json::string* StringMember(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);

@@ -3,12 +3,8 @@
 // Thread rule: pure functions.
 #include "dialect/openai_chat.h"
 
-#include <array>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <cmath>
 
 #include "dialect/openai_chat_detail.h"
 
@@ -33,41 +29,16 @@ core::Result<bool> DecodeTools(const json::value& tools, ir::ChatRequest& req) {
     const json::value* fn = t->if_contains("function");
     const json::object* fo = fn ? fn->if_object() : nullptr;
     if (!fo) return Invalid("Missing required parameter: '" + p + ".function'.", p + ".function");
-    const json::value* name = fo->if_contains("name");
-    if (!name || !name->is_string() || name->get_string().empty())
-      return Invalid("Missing required parameter: '" + p + ".function.name'.",
-                     p + ".function.name");
-    ir::Tool tool;
-    tool.name = Str(name->get_string());
-    if (const json::value* d = fo->if_contains("description"); d && d->is_string())
-      tool.description = Str(d->get_string());
-    if (const json::value* params = fo->if_contains("parameters"); params && !params->is_null()) {
-      if (!params->is_object()) return BadType(p + ".function.parameters", "an object");
-      tool.parameters = json::serialize(*params);
-    }
-    if (const json::value* s = fo->if_contains("strict"); s && s->is_bool())
-      tool.strict = s->get_bool();
-    req.tools.push_back(std::move(tool));
+    auto tool = openai_fields::FunctionTool(*fo, p + ".function");
+    if (!tool) return tool.error();
+    req.tools.push_back(std::move(*tool));
   }
   return true;
 }
 
 core::Result<bool> DecodeToolChoice(const json::value& v, ir::ChatRequest& req) {
   ir::ToolChoice& tc = req.tool_choice;
-  if (v.is_string()) {
-    json::string_view s = v.get_string();
-    if (s == "auto")
-      tc.kind = ir::ToolChoiceKind::kAuto;
-    else if (s == "none")
-      tc.kind = ir::ToolChoiceKind::kNone;
-    else if (s == "required")
-      tc.kind = ir::ToolChoiceKind::kRequired;
-    else
-      return Invalid(
-          "Invalid value: '" + Str(s) + "'. Supported values are: 'none', 'auto', and 'required'.",
-          "tool_choice");
-    return true;
-  }
+  if (v.is_string()) return openai_fields::ToolChoiceMode(v.get_string(), tc);
   const json::object* o = v.if_object();
   const json::value* type = o ? o->if_contains("type") : nullptr;
   if (!type || !type->is_string() || type->get_string() != "function")
@@ -89,19 +60,15 @@ core::Result<bool> DecodeResponseFormat(const json::value& v, ir::ResponseFormat
   const json::object* o = v.if_object();
   const json::value* type = o ? o->if_contains("type") : nullptr;
   if (!type || !type->is_string()) return BadType("response_format", "an object with a 'type'");
-  json::string_view t = type->get_string();
-  if (t == "text") {
-    rf.kind = ir::ResponseFormatKind::kText;
-  } else if (t == "json_object") {
-    rf.kind = ir::ResponseFormatKind::kJsonObject;
-  } else if (t == "json_schema") {
+  auto kind = openai_fields::FormatKind(type->get_string(), "response_format.type");
+  if (!kind) return kind.error();
+  if (*kind == ir::ResponseFormatKind::kJsonSchema) {
     const json::value* js = o->if_contains("json_schema");
     const json::object* jo = js ? js->if_object() : nullptr;
     const json::value* name = jo ? jo->if_contains("name") : nullptr;
     if (!name || !name->is_string())
       return Invalid("Missing required parameter: 'response_format.json_schema.name'.",
                      "response_format.json_schema.name");
-    rf.kind = ir::ResponseFormatKind::kJsonSchema;
     rf.name = Str(name->get_string());
     if (const json::value* d = jo->if_contains("description"); d && d->is_string())
       rf.description = Str(d->get_string());
@@ -109,54 +76,18 @@ core::Result<bool> DecodeResponseFormat(const json::value& v, ir::ResponseFormat
       rf.schema = json::serialize(*s);
     if (const json::value* s = jo->if_contains("strict"); s && s->is_bool())
       rf.strict = s->get_bool();
-  } else {
-    return Invalid("Invalid value: '" + Str(t) +
-                       "'. Supported values are: 'text', 'json_object', and 'json_schema'.",
-                   "response_format.type");
   }
+  rf.kind = *kind;
   return true;
-}
-
-// Non-negative integer, as OpenAI accepts it (a JSON number with an integral value).
-core::Result<uint64_t> Count(const json::value& v, std::string_view name) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
-  if (v.is_double() && v.get_double() >= 0 && std::floor(v.get_double()) == v.get_double() &&
-      v.get_double() < 1e18)
-    return static_cast<uint64_t>(v.get_double());
-  return Invalid("Invalid '" + std::string(name) + "': expected a non-negative integer.",
-                 std::string(name));
-}
-
-core::Result<double> Number(const json::value& v, std::string_view name, double lo, double hi) {
-  if (!v.is_number()) return BadType(std::string(name), "a number");
-  double d = v.to_number<double>();
-  if (d < lo || d > hi)
-    return Invalid("Invalid '" + std::string(name) + "': must be between " +
-                       json::serialize(json::value(lo)) + " and " +
-                       json::serialize(json::value(hi)) + ".",
-                   std::string(name));
-  return d;
 }
 
 }  // namespace
 
 core::Result<ir::ChatRequest> DecodeOpenAiChatRequest(std::string_view body) {
-  // A stack buffer serves typical bodies without touching the heap; the IR copies what it keeps.
-  std::array<unsigned char, 8192> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  json::parse_options opts;
-  opts.max_depth = 64;
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr, opts);
-  if (ec) {
-    return Invalid(
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-        "using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-        "");
-  }
-  if (!root.is_object()) return Invalid("The request body must be a JSON object.", "");
-  const json::object& obj = root.get_object();
+  json_read::ParsedBody parsed(body);
+  if (!parsed.Valid()) return openai_fields::UnparsableBody();
+  if (!parsed.Object()) return Invalid("The request body must be a JSON object.", "");
+  const json::object& obj = *parsed.Object();
   ir::ChatRequest req;
   req.source = ir::Dialect::kOpenAiChat;
 
@@ -185,29 +116,20 @@ core::Result<ir::ChatRequest> DecodeOpenAiChatRequest(std::string_view body) {
     core::Result<bool> ok = true;
     if (key == "model" || key == "messages") continue;
     if (v.is_null() && key != "stop") continue;  // null means "default" for every optional member
-    if (key == "tools") {
+    if (auto shared = openai_fields::DecodeSharedMember(key, v, obj, req)) {
+      ok = std::move(*shared);
+    } else if (key == "tools") {
       ok = DecodeTools(v, req);
     } else if (key == "tool_choice") {
       ok = DecodeToolChoice(v, req);
-    } else if (key == "parallel_tool_calls") {
-      if (!v.is_bool()) return BadType("parallel_tool_calls", "a boolean");
-      req.parallel_tool_calls = v.get_bool();
     } else if (key == "max_completion_tokens" || (key == "max_tokens" && !max_completion)) {
-      auto n = Count(v, key);
+      auto n = openai_fields::Count(v, key);
       if (!n) return n.error();
       req.max_tokens = *n;
     } else if (key == "max_tokens") {
       continue;  // max_completion_tokens wins; both limit the same thing
-    } else if (key == "temperature") {
-      auto d = Number(v, key, 0, 2);
-      if (!d) return d.error();
-      req.temperature = *d;
-    } else if (key == "top_p") {
-      auto d = Number(v, key, 0, 1);
-      if (!d) return d.error();
-      req.top_p = *d;
     } else if (key == "top_k") {  // not OpenAI's, but sent by clients that target vLLM and others
-      auto n = Count(v, key);
+      auto n = openai_fields::Count(v, key);
       if (!n) return n.error();
       req.top_k = static_cast<uint32_t>(std::min<uint64_t>(*n, UINT32_MAX));
     } else if (key == "stop") {
@@ -225,7 +147,7 @@ core::Result<ir::ChatRequest> DecodeOpenAiChatRequest(std::string_view body) {
       if (!v.is_int64() && !v.is_uint64()) return BadType("seed", "an integer");
       req.seed = v.is_int64() ? v.get_int64() : static_cast<int64_t>(v.get_uint64());
     } else if (key == "n") {
-      auto n = Count(v, key);
+      auto n = openai_fields::Count(v, key);
       if (!n) return n.error();
       if (*n < 1 || *n > 128) return Invalid("Invalid 'n': must be between 1 and 128.", "n");
       req.n = static_cast<uint32_t>(*n);
@@ -234,10 +156,6 @@ core::Result<ir::ChatRequest> DecodeOpenAiChatRequest(std::string_view body) {
       req.reasoning_effort = Str(v.get_string());
     } else if (key == "response_format") {
       ok = DecodeResponseFormat(v, req.response_format);
-    } else if (key == "safety_identifier" ||
-               (key == "user" && !obj.contains("safety_identifier"))) {
-      if (!v.is_string()) return BadType(std::string(key), "a string");
-      req.user = Str(v.get_string());
     } else if (key == "stream") {
       if (!v.is_bool()) return BadType("stream", "a boolean");
       req.stream = v.get_bool();

@@ -1,13 +1,8 @@
 // OpenAI Responses request → ir::ChatRequest: the top-level members, tools, tool_choice, text
 // format and reasoning (reference §2 "Request essentials"); `input` items are decoded in
 // openai_responses_input.cc. Thread rule: pure functions.
-#include <array>
-#include <charconv>
-#include <boost/json/monotonic_resource.hpp>
-#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-#include <cmath>
 
 #include "dialect/openai_responses.h"
 #include "dialect/openai_responses_detail.h"
@@ -15,15 +10,6 @@
 namespace sluice::dialect {
 
 namespace openai_responses_detail {
-
-core::Error Invalid(std::string message, std::string param) {
-  return core::Error{core::ErrorCode::kInvalidRequest, std::move(message), 0, std::move(param)};
-}
-
-core::Error BadType(const std::string& param, std::string_view expected) {
-  return Invalid("Invalid type for '" + param + "': expected " + std::string(expected) + ".",
-                 param);
-}
 
 core::Error NotOnThisRoute(std::string what, std::string param) {
   return Invalid(std::move(what) +
@@ -50,40 +36,16 @@ core::Result<bool> DecodeTools(const json::value& tools, ir::ChatRequest& req) {
       return Invalid("Missing required parameter: '" + p + ".type'.", p + ".type");
     if (type->get_string() != "function")
       return NotOnThisRoute("Tools of type '" + Str(type->get_string()) + "' are", p + ".type");
-    const json::value* name = t->if_contains("name");
-    if (!name || !name->is_string() || name->get_string().empty())
-      return Invalid("Missing required parameter: '" + p + ".name'.", p + ".name");
-    ir::Tool tool;
-    tool.name = Str(name->get_string());
-    if (const json::value* d = t->if_contains("description"); d && d->is_string())
-      tool.description = Str(d->get_string());
-    if (const json::value* params = t->if_contains("parameters"); params && !params->is_null()) {
-      if (!params->is_object()) return BadType(p + ".parameters", "an object");
-      tool.parameters = json::serialize(*params);
-    }
-    if (const json::value* s = t->if_contains("strict"); s && s->is_bool())
-      tool.strict = s->get_bool();
-    req.tools.push_back(std::move(tool));
+    auto tool = openai_fields::FunctionTool(*t, p);  // Responses tools are flat: no "function"
+    if (!tool) return tool.error();
+    req.tools.push_back(std::move(*tool));
   }
   return true;
 }
 
 core::Result<bool> DecodeToolChoice(const json::value& v, ir::ChatRequest& req) {
   ir::ToolChoice& tc = req.tool_choice;
-  if (v.is_string()) {
-    json::string_view s = v.get_string();
-    if (s == "auto")
-      tc.kind = ir::ToolChoiceKind::kAuto;
-    else if (s == "none")
-      tc.kind = ir::ToolChoiceKind::kNone;
-    else if (s == "required")
-      tc.kind = ir::ToolChoiceKind::kRequired;
-    else
-      return Invalid(
-          "Invalid value: '" + Str(s) + "'. Supported values are: 'none', 'auto', and 'required'.",
-          "tool_choice");
-    return true;
-  }
+  if (v.is_string()) return openai_fields::ToolChoiceMode(v.get_string(), tc);
   const json::object* o = v.if_object();
   const json::value* type = o ? o->if_contains("type") : nullptr;
   if (!type || !type->is_string())
@@ -110,12 +72,9 @@ core::Result<bool> DecodeText(const json::value& v, ir::ResponseFormat& rf) {
   const json::object* o = format->if_object();
   const json::value* type = o ? o->if_contains("type") : nullptr;
   if (!type || !type->is_string()) return BadType("text.format", "an object with a 'type'");
-  json::string_view t = type->get_string();
-  if (t == "text") {
-    rf.kind = ir::ResponseFormatKind::kText;
-  } else if (t == "json_object") {
-    rf.kind = ir::ResponseFormatKind::kJsonObject;
-  } else if (t == "json_schema") {
+  auto kind = openai_fields::FormatKind(type->get_string(), "text.format.type");
+  if (!kind) return kind.error();
+  if (*kind == ir::ResponseFormatKind::kJsonSchema) {
     const json::value* name = o->if_contains("name");
     if (!name || !name->is_string() || name->get_string().empty())
       return Invalid("Missing required parameter: 'text.format.name'.", "text.format.name");
@@ -123,18 +82,14 @@ core::Result<bool> DecodeText(const json::value& v, ir::ResponseFormat& rf) {
     if (!schema) return Invalid("Missing required parameter: 'text.format.schema'.",
                                 "text.format.schema");
     if (!schema->is_object()) return BadType("text.format.schema", "an object");
-    rf.kind = ir::ResponseFormatKind::kJsonSchema;
     rf.name = Str(name->get_string());
     rf.schema = json::serialize(*schema);
     if (const json::value* d = o->if_contains("description"); d && d->is_string())
       rf.description = Str(d->get_string());
     if (const json::value* s = o->if_contains("strict"); s && s->is_bool())
       rf.strict = s->get_bool();
-  } else {
-    return Invalid("Invalid value: '" + Str(t) +
-                       "'. Supported values are: 'text', 'json_object', and 'json_schema'.",
-                   "text.format.type");
   }
+  rf.kind = *kind;
   return true;
 }
 
@@ -153,49 +108,13 @@ core::Result<bool> DecodeReasoning(const json::value& v, ir::ChatRequest& req) {
   return true;
 }
 
-core::Result<uint64_t> Count(const json::value& v, std::string_view name) {
-  if (v.is_uint64()) return v.get_uint64();
-  if (v.is_int64() && v.get_int64() >= 0) return static_cast<uint64_t>(v.get_int64());
-  if (v.is_double() && v.get_double() >= 0 && std::floor(v.get_double()) == v.get_double() &&
-      v.get_double() < 1e18)
-    return static_cast<uint64_t>(v.get_double());
-  return Invalid("Invalid '" + std::string(name) + "': expected a non-negative integer.",
-                 std::string(name));
-}
-
-// "2", "0.5": json::serialize writes doubles as "2E0", which reads oddly in a message.
-std::string Shortest(double d) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), d);
-  return std::string(buf, end);
-}
-
-core::Result<double> Number(const json::value& v, std::string_view name, double lo, double hi) {
-  if (!v.is_number()) return BadType(std::string(name), "a number");
-  double d = v.to_number<double>();
-  if (d < lo || d > hi)
-    return Invalid("Invalid '" + std::string(name) + "': must be between " + Shortest(lo) +
-                       " and " + Shortest(hi) + ".",
-                   std::string(name));
-  return d;
-}
-
 }  // namespace
 
 core::Result<ir::ChatRequest> DecodeOpenAiResponsesRequest(std::string_view body) {
-  std::array<unsigned char, 8192> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  json::parse_options opts;
-  opts.max_depth = 64;
-  boost::system::error_code ec;
-  json::value root = json::parse(body, ec, &mr, opts);
-  if (ec)
-    return Invalid(
-        "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
-        "using your HTTP library correctly. The OpenAI API expects a JSON payload.)",
-        "");
-  if (!root.is_object()) return Invalid("The request body must be a JSON object.", "");
-  const json::object& obj = root.get_object();
+  json_read::ParsedBody parsed(body);
+  if (!parsed.Valid()) return openai_fields::UnparsableBody();
+  if (!parsed.Object()) return Invalid("The request body must be a JSON object.", "");
+  const json::object& obj = *parsed.Object();
   ir::ChatRequest req;
   req.source = ir::Dialect::kOpenAiResponses;
 
@@ -235,33 +154,20 @@ core::Result<ir::ChatRequest> DecodeOpenAiResponsesRequest(std::string_view body
     if (key == "model" || key == "input" || key == "instructions" || key == "background" ||
         v.is_null())
       continue;  // null means "default" for every optional member
-    if (key == "tools") {
+    if (auto shared = openai_fields::DecodeSharedMember(key, v, obj, req)) {
+      ok = std::move(*shared);
+    } else if (key == "tools") {
       ok = DecodeTools(v, req);
     } else if (key == "tool_choice") {
       ok = DecodeToolChoice(v, req);
-    } else if (key == "parallel_tool_calls") {
-      if (!v.is_bool()) return BadType("parallel_tool_calls", "a boolean");
-      req.parallel_tool_calls = v.get_bool();
     } else if (key == "max_output_tokens") {
-      auto n = Count(v, key);
+      auto n = openai_fields::Count(v, key);
       if (!n) return n.error();
       req.max_tokens = *n;
-    } else if (key == "temperature") {
-      auto d = Number(v, key, 0, 2);
-      if (!d) return d.error();
-      req.temperature = *d;
-    } else if (key == "top_p") {
-      auto d = Number(v, key, 0, 1);
-      if (!d) return d.error();
-      req.top_p = *d;
     } else if (key == "text") {
       ok = DecodeText(v, req.response_format);
     } else if (key == "reasoning") {
       ok = DecodeReasoning(v, req);
-    } else if (key == "safety_identifier" ||
-               (key == "user" && !obj.contains("safety_identifier"))) {
-      if (!v.is_string()) return BadType(std::string(key), "a string");
-      req.user = Str(v.get_string());
     } else if (key == "user") {
       continue;  // safety_identifier wins; both name the end user
     } else if (key == "stream") {

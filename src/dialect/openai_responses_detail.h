@@ -9,6 +9,8 @@
 #include <string_view>
 
 #include "core/result.h"
+#include "dialect/json_read.h"
+#include "dialect/openai_fields.h"
 #include "ir/chat_request.h"
 #include "ir/usage.h"
 
@@ -58,10 +60,10 @@ std::string_view FailureCode(int status);
 
 // ---- decoding ----
 
-core::Error Invalid(std::string message, std::string param);
-core::Error BadType(const std::string& param, std::string_view expected);
+using json_read::Str;
+using openai_fields::BadType;
+using openai_fields::Invalid;
 core::Error NotOnThisRoute(std::string what, std::string param);  // 400 "… not supported on this route"
-inline std::string Str(json::string_view s) { return std::string(s.data(), s.size()); }
 
 // Decodes `input` (a string or an array of items) into req.system (leading instructions) and
 // req.messages.

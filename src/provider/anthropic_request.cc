@@ -8,8 +8,9 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include "provider/json_fields.h"
 #include "provider/anthropic.h"
+#include "provider/anthropic_rules.h"
+#include "provider/json_fields.h"
 
 namespace sluice::provider {
 namespace {
@@ -21,16 +22,6 @@ using core::ErrorCode;
 
 bool SupportedImageType(std::string_view t) {
   return t == "image/jpeg" || t == "image/png" || t == "image/gif" || t == "image/webp";
-}
-
-uint64_t BudgetForEffort(std::string_view effort) {
-  if (effort == "minimal") return 1024;
-  if (effort == "low") return 2048;
-  if (effort == "medium") return 8192;
-  if (effort == "high") return 16384;
-  if (effort == "xhigh") return 24576;
-  if (effort == "max") return 32000;
-  return 0;  // "", "none", or a value this table does not know: no thinking
 }
 
 class BodyBuilder {
@@ -99,20 +90,12 @@ core::Result<json::value> BodyBuilder::Block(const ir::ContentPart& p, size_t ms
     case ir::PartKind::kAudio:
       return Unsupported("Audio input is not supported by Anthropic models.", param);
     case ir::PartKind::kToolCall: {
-      json::value input(sp_);
-      if (p.arguments.empty()) {
-        input = json::object(sp_);
-      } else {
-        boost::system::error_code ec;
-        input = json::parse(p.arguments, ec, sp_);
-        if (ec || !input.is_object())
-          return Unsupported("The arguments of tool call '" + p.id + "' are not a JSON object.",
-                             param);
-      }
+      auto input = ToolCallArguments(p, param, sp_);
+      if (!input) return input.error();
       b["type"] = "tool_use";
       b["id"] = p.id;
       b["name"] = p.name;
-      b["input"] = std::move(input);
+      b["input"] = std::move(*input);
       return json::value(std::move(b));
     }
     case ir::PartKind::kToolResult: {
@@ -231,10 +214,10 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
   uint64_t default_max =
       target.default_max_tokens ? target.default_max_tokens : kAnthropicDefaultMaxTokens;
   uint64_t max_tokens = req_.max_tokens.value_or(default_max);
-  uint64_t budget = req_.reasoning_budget.value_or(BudgetForEffort(req_.reasoning_effort));
+  uint64_t budget =
+      req_.reasoning_budget.value_or(anthropic_rules::BudgetForEffort(req_.reasoning_effort));
   if (budget && !req_.max_tokens) max_tokens += budget;  // keep room for the answer after thinking
-  if (budget >= max_tokens) budget = max_tokens > 0 ? max_tokens - 1 : 0;
-  if (budget < 1024) budget = 0;  // Anthropic's minimum budget
+  budget = anthropic_rules::FitThinkingBudget(budget, max_tokens);
   body["max_tokens"] = max_tokens;
 
   if (json::value system = System(); !system.is_null()) body["system"] = std::move(system);
@@ -266,15 +249,7 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
       json::object tool(sp_);
       tool["name"] = t.name;
       if (!t.description.empty()) tool["description"] = t.description;
-      json::value schema(sp_);
-      boost::system::error_code ec;
-      if (!t.parameters.empty()) schema = json::parse(t.parameters, ec, sp_);
-      if (t.parameters.empty() || ec || !schema.is_object()) {
-        schema = json::object(sp_);  // Anthropic requires an object schema; OpenAI allows none
-        schema.get_object()["type"] = "object";
-        schema.get_object()["properties"] = json::object(sp_);
-      }
-      tool["input_schema"] = std::move(schema);
+      tool["input_schema"] = anthropic_rules::ToolInputSchema(t, sp_);
       if (t.strict) tool["strict"] = *t.strict;
       tools.push_back(std::move(tool));
     }

@@ -6,34 +6,21 @@
 #include <boost/json/value.hpp>
 
 #include "ir/usage.h"
+#include "provider/json_fields.h"
 
 namespace sluice::provider::anthropic_detail {
-
-inline uint64_t Count(const boost::json::object& o, std::string_view key, bool& seen) {
-  const boost::json::value* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_uint64()) {
-    seen = true;
-    return v->get_uint64();
-  }
-  if (v->is_int64() && v->get_int64() >= 0) {
-    seen = true;
-    return static_cast<uint64_t>(v->get_int64());
-  }
-  return 0;
-}
 
 // Merges the members present in `u` into `usage` (message_delta carries only what changed,
 // cumulative). Returns whether any token count was present.
 inline bool MergeUsage(const boost::json::object& u, ir::Usage& usage) {
   bool in = false, cr = false, cw = false, out = false, reasoning = false;
-  uint64_t input = Count(u, "input_tokens", in);
-  uint64_t read = Count(u, "cache_read_input_tokens", cr);
-  uint64_t write = Count(u, "cache_creation_input_tokens", cw);
-  uint64_t output = Count(u, "output_tokens", out);
+  uint64_t input = TokenCount(u, "input_tokens", in);
+  uint64_t read = TokenCount(u, "cache_read_input_tokens", cr);
+  uint64_t write = TokenCount(u, "cache_creation_input_tokens", cw);
+  uint64_t output = TokenCount(u, "output_tokens", out);
   uint64_t thinking = 0;
   if (const boost::json::value* d = u.if_contains("output_tokens_details"); d && d->is_object())
-    thinking = Count(d->get_object(), "thinking_tokens", reasoning);
+    thinking = TokenCount(d->get_object(), "thinking_tokens", reasoning);
   if (in || cr || cw) {
     // Recompute the total from the parts, keeping parts not repeated in this object.
     uint64_t uncached = in ? input : usage.UncachedInput();

@@ -8,6 +8,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include "provider/anthropic_rules.h"
 #include "provider/bedrock.h"
 #include "provider/json_fields.h"
 
@@ -23,16 +24,6 @@ bool IsAnthropicModel(std::string_view model) {
   return Contains(model, "anthropic") || Contains(model, "claude");
 }
 bool IsOpenAiModel(std::string_view model) { return Contains(model, "openai."); }
-
-uint64_t BudgetForEffort(std::string_view effort) {  // the Anthropic adapter's table
-  if (effort == "minimal") return 1024;
-  if (effort == "low") return 2048;
-  if (effort == "medium") return 8192;
-  if (effort == "high") return 16384;
-  if (effort == "xhigh") return 24576;
-  if (effort == "max") return 32000;
-  return 0;
-}
 
 std::string_view ImageFormat(std::string_view media_type) {
   if (media_type == "image/png") return "png";
@@ -147,23 +138,15 @@ core::Result<json::value> BodyBuilder::Block(const ir::ContentPart& p, size_t ms
     case ir::PartKind::kAudio:
       return Unsupported("Audio input is not supported through Bedrock Converse.", param);
     case ir::PartKind::kToolCall: {
-      json::value input(sp_);
-      if (p.arguments.empty()) {
-        input = json::object(sp_);
-      } else {
-        boost::system::error_code ec;
-        input = json::parse(p.arguments, ec, sp_);
-        if (ec || !input.is_object())
-          return Unsupported("The arguments of tool call '" + p.id + "' are not a JSON object.",
-                             param);
-      }
+      auto input = ToolCallArguments(p, param, sp_);
+      if (!input) return input.error();
       history_has_tool_blocks_ = true;
       if (std::find(history_tools_.begin(), history_tools_.end(), p.name) == history_tools_.end())
         history_tools_.push_back(p.name);
       json::object use(sp_);
       use["toolUseId"] = p.id;
       use["name"] = p.name;
-      use["input"] = std::move(input);
+      use["input"] = std::move(*input);
       return json::value(Single("toolUse", std::move(use)));
     }
     case ir::PartKind::kToolResult: {
@@ -263,15 +246,7 @@ void BodyBuilder::ToolConfig(json::object& body) {
     json::object spec(sp_);
     spec["name"] = t.name;
     if (!t.description.empty()) spec["description"] = t.description;
-    json::value schema(sp_);
-    boost::system::error_code ec;
-    if (!t.parameters.empty()) schema = json::parse(t.parameters, ec, sp_);
-    if (t.parameters.empty() || ec || !schema.is_object()) {
-      schema = json::object(sp_);  // Bedrock requires a schema; OpenAI allows none
-      schema.get_object()["type"] = "object";
-      schema.get_object()["properties"] = json::object(sp_);
-    }
-    spec["inputSchema"] = Single("json", std::move(schema));
+    spec["inputSchema"] = Single("json", anthropic_rules::ToolInputSchema(t, sp_));
     tools.push_back(Single("toolSpec", std::move(spec)));
   }
   // Tools used in the history but no longer declared still need a spec, or Bedrock refuses the
@@ -319,13 +294,14 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
 
   bool anthropic = IsAnthropicModel(target.model);
   uint64_t budget = 0;
-  if (anthropic) budget = req_.reasoning_budget.value_or(BudgetForEffort(req_.reasoning_effort));
+  if (anthropic)
+    budget =
+        req_.reasoning_budget.value_or(anthropic_rules::BudgetForEffort(req_.reasoning_effort));
   std::optional<uint64_t> max_tokens = req_.max_tokens;
   if (!max_tokens && target.default_max_tokens) max_tokens = target.default_max_tokens;
   if (budget) {
     if (!req_.max_tokens) max_tokens = max_tokens.value_or(kBedrockThinkingMaxTokens) + budget;
-    if (budget >= *max_tokens) budget = *max_tokens > 0 ? *max_tokens - 1 : 0;
-    if (budget < 1024) budget = 0;  // Anthropic's minimum budget
+    budget = anthropic_rules::FitThinkingBudget(budget, *max_tokens);
   }
 
   json::object inference(sp_);

@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "ir/usage.h"
+#include "provider/json_fields.h"
 
 namespace sluice::provider::gemini_detail {
 
@@ -21,18 +22,18 @@ inline constexpr std::string_view kSignaturePrefix = "gemini:";
 // 3).
 inline constexpr std::string_view kSkipSignature = "skip_thought_signature_validator";
 
-inline uint64_t Count(const boost::json::object& o, std::string_view key, bool& seen) {
-  const boost::json::value* v = o.if_contains(key);
-  if (!v) return 0;
-  if (v->is_uint64()) {
-    seen = true;
-    return v->get_uint64();
-  }
-  if (v->is_int64() && v->get_int64() >= 0) {
-    seen = true;
-    return static_cast<uint64_t>(v->get_int64());
-  }
-  return 0;
+// candidate.content.parts, or null when the candidate carries none (a blocked or empty answer).
+inline const boost::json::array* CandidateParts(const boost::json::object& candidate) {
+  const boost::json::value* content = candidate.if_contains("content");
+  const boost::json::value* parts =
+      content && content->is_object() ? content->get_object().if_contains("parts") : nullptr;
+  return parts ? parts->if_array() : nullptr;
+}
+
+// A part with "thought": true carries reasoning (summary text, a signature or both).
+inline bool IsThought(const boost::json::object& part) {
+  const boost::json::value* thought = part.if_contains("thought");
+  return thought && thought->is_bool() && thought->get_bool();
 }
 
 // "models/x" and "publishers/google/models/x" → "x".
@@ -48,10 +49,10 @@ inline std::string_view NormalizedModel(std::string_view model) {
 inline bool ReadUsage(const boost::json::object& m, ir::Usage& usage) {
   bool any = false;
   ir::Usage u;
-  u.input = Count(m, "promptTokenCount", any) + Count(m, "toolUsePromptTokenCount", any);
-  u.cache_read = Count(m, "cachedContentTokenCount", any);
-  uint64_t thoughts = Count(m, "thoughtsTokenCount", any);
-  u.output = Count(m, "candidatesTokenCount", any) + thoughts;
+  u.input = TokenCount(m, "promptTokenCount", any) + TokenCount(m, "toolUsePromptTokenCount", any);
+  u.cache_read = TokenCount(m, "cachedContentTokenCount", any);
+  uint64_t thoughts = TokenCount(m, "thoughtsTokenCount", any);
+  u.output = TokenCount(m, "candidatesTokenCount", any) + thoughts;
   u.reasoning = thoughts;
   if (!any) return false;
   u.present = true;

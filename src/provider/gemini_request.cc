@@ -165,20 +165,12 @@ core::Result<json::array> ContentsBuilder::Contents() {
           break;
         }
         case ir::PartKind::kToolCall: {
-          json::value args(sp_);
-          if (p.arguments.empty()) {
-            args = json::object(sp_);
-          } else {
-            boost::system::error_code ec;
-            args = json::parse(p.arguments, ec, sp_);
-            if (ec || !args.is_object())
-              return Unsupported("The arguments of tool call '" + p.id + "' are not a JSON object.",
-                                 param);
-          }
+          auto args = ToolCallArguments(p, param, sp_);
+          if (!args) return args.error();
           call_names[p.id] = p.name;
           json::object fc(sp_), part(sp_);
           fc["name"] = p.name;
-          fc["args"] = std::move(args);
+          fc["args"] = std::move(*args);
           part["functionCall"] = std::move(fc);
           push(std::move(part), model_turn);
           break;

@@ -166,18 +166,14 @@ core::Result<ir::ChatResponse> GeminiAdapter::DecodeResponse(std::string_view bo
   if (GeminiFinishIsError(r.raw_finish)) return FinishError(r.raw_finish);
   bool has_calls = false;
   uint32_t calls = 0;
-  const json::value* content = candidate->if_contains("content");
-  const json::value* pv =
-      content && content->is_object() ? content->get_object().if_contains("parts") : nullptr;
-  if (pv && pv->is_array()) {
-    for (const json::value& partv : pv->get_array()) {
+  if (const json::array* parts = gemini_detail::CandidateParts(*candidate)) {
+    for (const json::value& partv : *parts) {
       const json::object* part = partv.if_object();
       if (!part) continue;
       std::string sig = gemini_detail::TaggedSignature(*part);
-      const json::value* thought = part->if_contains("thought");
       const json::value* text = part->if_contains("text");
       const json::value* fc = part->if_contains("functionCall");
-      if (thought && thought->is_bool() && thought->get_bool()) {
+      if (gemini_detail::IsThought(*part)) {
         r.content.push_back(ir::ContentPart::Reasoning(StringCopy(*part, "text"), std::move(sig)));
         continue;
       }

@@ -138,18 +138,14 @@ bool GeminiStreamDecoder::Feed(std::string_view /*type*/, std::string_view data,
     out.push_back(ErrorEvent(error_, reason));
     return true;
   }
-  const json::value* content = candidate->if_contains("content");
-  const json::value* pv =
-      content && content->is_object() ? content->get_object().if_contains("parts") : nullptr;
-  if (pv && pv->is_array()) {
-    for (const json::value& partv : pv->get_array()) {
+  if (const json::array* parts = gemini_detail::CandidateParts(*candidate)) {
+    for (const json::value& partv : *parts) {
       const json::object* part = partv.if_object();
       if (!part) continue;
       std::string sig = gemini_detail::TaggedSignature(*part);
-      const json::value* thought = part->if_contains("thought");
       const json::value* fc = part->if_contains("functionCall");
       std::string_view text = StringView(*part, "text");
-      if (thought && thought->is_bool() && thought->get_bool()) {
+      if (gemini_detail::IsThought(*part)) {
         if (!text.empty()) Append(Open::kReasoning, text, out);
         if (!sig.empty()) SignatureBlock(sig, out);
         continue;

@@ -1,5 +1,6 @@
-// Small JSON helpers shared by the provider adapters: reading optional string members, the protocol-error
-// value for malformed upstream payloads, and carrying unmodelled request members between equal dialects.
+// Small JSON helpers shared by the provider adapters: reading optional string members and token
+// counts, the protocol-error value for malformed upstream payloads, tool-call arguments as an object,
+// and carrying unmodelled request members between equal dialects.
 // Thread rule: pure functions.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/result.h"
 #include "ir/chat_request.h"
 #include "ir/stream_event.h"
 
@@ -49,6 +51,35 @@ inline ir::StreamEvent ProtocolErrorEvent(const core::Error& error) {
   e.error_type = "api_error";
   e.text = error.message;
   return e;
+}
+
+// A tool call's arguments as the JSON object the provider wants ("" is a call without arguments:
+// {}); an error naming the call when the text is not an object. Allocates from `sp`.
+inline core::Result<boost::json::value> ToolCallArguments(const ir::ContentPart& call,
+                                                          const std::string& param,
+                                                          const boost::json::storage_ptr& sp) {
+  if (call.arguments.empty()) return boost::json::value(boost::json::object(sp));
+  boost::system::error_code ec;
+  boost::json::value args = boost::json::parse(call.arguments, ec, sp);
+  if (ec || !args.is_object())
+    return Unsupported("The arguments of tool call '" + call.id + "' are not a JSON object.", param);
+  return args;
+}
+
+// Token counts in usage objects: a non-negative integer member, else 0; `seen` is set when the
+// member held one (so "absent" and "0" differ where usage is merged across events).
+inline uint64_t TokenCount(const boost::json::object& o, std::string_view key, bool& seen) {
+  const boost::json::value* v = o.if_contains(key);
+  if (!v) return 0;
+  if (v->is_uint64()) {
+    seen = true;
+    return v->get_uint64();
+  }
+  if (v->is_int64() && v->get_int64() >= 0) {
+    seen = true;
+    return static_cast<uint64_t>(v->get_int64());
+  }
+  return 0;
 }
 
 // Members the IR does not model survive only between equal dialects: copy them into `body` (never over a

@@ -52,7 +52,7 @@ struct RetryPolicy {
       std::chrono::milliseconds(100);  // full jitter: uniform [0, min(max, base × 2^n)]
   Nanos max_backoff = std::chrono::seconds(5);
   Nanos max_retry_after =
-      std::chrono::seconds(30);  // longer Retry-After: don't wait, use another target
+      std::chrono::seconds(2);  // longer Retry-After: don't wait, use another target
   Nanos per_attempt_timeout{0};  // 0: only the overall deadline
   Nanos overall_deadline = std::chrono::seconds(600);  // from the start of the request
 };

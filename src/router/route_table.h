@@ -46,6 +46,7 @@ class RouteTable {
   ~RouteTable();
 
   const Route* Find(std::string_view model) const;
+  const std::vector<Route>& routes() const { return routes_; }  // config order
   size_t target_slots() const { return slot_names_.size(); }  // size of a worker's TargetStates
   // "provider/model" of each slot, for metrics labels and carrying state across reloads.
   const std::vector<std::string>& slot_names() const { return slot_names_; }

@@ -50,6 +50,7 @@ CompletionScope::~CompletionScope() {
   if (record_.provider) {
     line.Str("provider", record_.provider->config->name).Str("upstream_model", record_.upstream_model);
     if (record_.attempts > 1) line.Num("attempts", record_.attempts);
+    if (!record_.give_up.empty() && record_.give_up != "none") line.Str("give_up", record_.give_up);
   }
   line.Num("status", record_.status).Bool("stream", record_.stream);
   if (!record_.error_code.empty()) line.Str("code", record_.error_code);

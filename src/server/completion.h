@@ -21,6 +21,7 @@ struct RequestRecord {
   const RuntimeProvider* provider = nullptr;  // the target of the latest attempt
   std::string_view upstream_model;            // its model name
   uint32_t attempts = 0;
+  std::string_view give_up;  // why the router stopped trying (router::GiveUpReasonName), when it did
   int status = 0;                         // sent to the client; 499 = client went away
   std::string_view error_code;            // stable code when the request failed
   bool stream = false;

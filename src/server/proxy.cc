@@ -9,7 +9,9 @@
 #include "dialect/openai_response.h"
 #include "server/completion.h"
 #include "server/disconnect_watch.h"
+#include "router/retry_policy.h"
 #include "server/proxy_call.h"
+#include "server/route_request.h"
 #include "server/stream_transform.h"
 
 namespace sluice::server {
@@ -39,7 +41,9 @@ void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, cons
       out += "\r\n";
     }
   }
-  out += "x-sluice-provider: ";
+  out += "x-sluice-route: ";
+  out += rec.model->name;
+  out += "\r\nx-sluice-provider: ";
   out += rec.provider->config->name;
   out += "\r\nx-sluice-model: ";
   out += rec.upstream_model;
@@ -81,10 +85,13 @@ struct EarlyFailure {
   int status = 0;
 };
 
-bool RetryableTransport(ErrorCode code) {
-  return code == ErrorCode::kUpstreamConnectFailed || code == ErrorCode::kUpstreamDnsFailed ||
-         code == ErrorCode::kUpstreamTlsFailed || code == ErrorCode::kUpstreamTimeout ||
-         code == ErrorCode::kUpstreamProtocolError;
+// Retry-After from an upstream error answer: OpenAI/Azure retry-after-ms first, then the standard header.
+std::optional<router::Nanos> RetryAfterOf(const upstream::Exchange& ex) {
+  if (auto ms = ex.Header("retry-after-ms"); !ms.empty()) {
+    if (auto v = router::ParseRetryAfterMs(ms)) return v;
+  }
+  if (auto s = ex.Header("retry-after"); !s.empty()) return router::ParseRetryAfter(s, std::chrono::system_clock::now());
+  return std::nullopt;
 }
 
 // Streams from the upstream to the client through `transform`. Nothing is written until the first client
@@ -259,41 +266,87 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
   }
   rec.model = model;
-  if (model->max_body_bytes && request.body().size() > model->max_body_bytes) {
-    Error e{ErrorCode::kBodyTooLarge, "Request body exceeds this model's limit of " +
-                                          std::to_string(model->max_body_bytes) + " bytes.", 0, {}};
+  uint64_t body_limit = model->max_body_bytes;
+  if (body_limit && request.body().size() > body_limit) {
+    Error e{ErrorCode::kBodyTooLarge, "Request body exceeds this model's limit of " + std::to_string(body_limit) +
+                                          " bytes.", 0, {}};
+    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
+  }
+  const router::Route& route = *model->route;
+  const router::RoutePolicy& policy = *model->policy;
+  RouteRequest described;
+  DescribeRequest(*rt.routing, route, policy, request, call, described);
+  if (!policy.allow.empty() && !policy.allow.Allows(described.consumer, described.team)) {
+    Error e{ErrorCode::kPermissionDenied, "You are not allowed to use the model '" + call.model + "'.", 0, "model"};
     co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
   }
 
+  router::Candidates order;
+  router::Order(route, worker.target_states, described.traits, Clock::now(), worker.rng, order);
+  worker.retry_budget.OnRequest(Clock::now());
+  router::AttemptPlanner plan(policy.retry, order.size, Clock::now());
+
   DisconnectWatch watch(worker.ioc, io);
   std::optional<upstream::Exchange> ex;
+  std::optional<net::steady_timer> backoff_timer;
   bool have_head = false;  // the current exchange got a response head (its headers can be forwarded)
-  EarlyFailure last;  // the latest attempt's failure, answered when no target is left
-  const size_t n = model->targets.size();
-  for (size_t i = 0; i < n; ++i) {
-    const RuntimeTarget& target = model->targets[i];
-    const RuntimeProvider& provider = *target.provider;
-    const bool final_attempt = i + 1 == n;
+  EarlyFailure last;       // the latest attempt's failure, answered when the planner gives up
+  router::AttemptPlanner::Step step = plan.First(Clock::now());
+  while (step.attempt) {
+    const size_t index = order[step.candidate];
+    const router::TargetSpec& spec = route.targets[index];
+    router::TargetState& state = worker.target_states[spec.slot];
+    if (!state.breaker.TryAcquire(route.breaker, Clock::now())) {  // a half-open probe is already out
+      step = plan.Skip(Clock::now());
+      continue;
+    }
+    if (step.not_before > Clock::now()) {  // backoff or Retry-After before repeating a target
+      if (!backoff_timer) backoff_timer.emplace(worker.ioc);
+      backoff_timer->expires_at(step.not_before);
+      co_await backoff_timer->async_wait(kUseTuple);
+      if (watch.client_gone()) {
+        state.breaker.OnCancel(route.breaker, Clock::now());
+        break;
+      }
+    }
+    const RuntimeProvider& provider = *model->target_providers[index];
+    RuntimeTarget target{&provider, std::string(router::UpstreamModel(spec, call.model))};
+    Clock::time_point attempt_start = Clock::now();
+    router::OnAttemptStart(state, attempt_start);
     rec.provider = &provider;
-    rec.upstream_model = target.upstream_model;
-    rec.attempts = static_cast<uint32_t>(i + 1);
+    rec.upstream_model = spec.model == config::kPassThroughModel ? std::string_view(call.model)
+                                                                  : std::string_view(spec.model);
+    rec.attempts = plan.attempts();
     rec.error_code = {};
     last = EarlyFailure{};
+
+    // Every failure of this attempt ends here: the target's state learns from it and the planner says
+    // what comes next.
+    auto fail = [&](router::FailureKind kind, std::optional<router::Nanos> retry_after) {
+      router::OnAttemptFailure(state, route.breaker, kind, retry_after, Clock::now());
+      step = plan.AfterFailure(kind, retry_after, Clock::now(), worker.retry_budget, worker.rng);
+    };
 
     UpstreamCall up;
     auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
     if (!prepared.ok()) {
-      // This target cannot take the request as asked; another may.
+      // This target cannot take the request as asked (a parameter its provider cannot honour); another may.
       last.set = true;
       last.error = prepared.error();
       last.status = last.error.Status();
+      if (state.in_flight > 0) --state.in_flight;
+      state.breaker.OnCancel(route.breaker, Clock::now());
+      step = plan.Skip(Clock::now());
       continue;
     }
     upstream::Deadlines deadlines;
     deadlines.connect = provider.timeouts.connect;
     deadlines.first_byte = provider.timeouts.first_byte;
     deadlines.idle = provider.timeouts.idle;
-    deadlines.total = Clock::now() + provider.timeouts.total;
+    deadlines.total = attempt_start + provider.timeouts.total;
+    if (step.timeout.count() > 0) {
+      deadlines.total = std::min(deadlines.total, attempt_start + std::chrono::duration_cast<Clock::duration>(step.timeout));
+    }
 
     watch.Bind(nullptr);
     have_head = false;
@@ -305,30 +358,47 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       Timed t{rec.upstream_wait};
       sent = co_await ex->Send(up.out, deadlines);
     }
-    if (watch.client_gone()) break;
+    if (watch.client_gone()) {
+      fail(router::FailureKind::kCancelled, std::nullopt);
+      break;
+    }
     rec.upstream_reused = ex->reused_connection();
     if (!sent.ok()) {
       worker.metrics.RecordUpstreamError(provider.metric_id, sent.error().code);
       last.set = true;
       last.error = sent.error();
       last.status = last.error.Status();
-      if (!final_attempt && RetryableTransport(sent.error().code)) continue;
-      break;
+      fail(router::ClassifyError(sent.error(), false), std::nullopt);
+      continue;
     }
     worker.metrics.RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
     have_head = true;
+    const Clock::time_point head_at = Clock::now();
     unsigned status = ex->Status();
     std::string_view content_type = ex->Header("content-type");
     if (status >= 200 && status < 300 && call.stream && IsStreamBody(provider, content_type)) {
       std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated, UnixNow());
       bool reuse = co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last);
-      if (!last.set) {
-        co_await watch.Stop();
-        co_return reuse;
+      if (rec.client_gone) {
+        fail(router::FailureKind::kCancelled, std::nullopt);
+        break;
       }
-      if (rec.client_gone) break;
-      if (!final_attempt && provider::IsRetryableUpstreamStatus(last.status)) continue;
-      break;
+      if (last.set) {  // failed before the client saw a byte: another target may still serve it
+        fail(router::ClassifyError(last.error, false), std::nullopt);
+        continue;
+      }
+      const Clock::time_point end = Clock::now();
+      if (!rec.error_code.empty()) {
+        Error broke{ErrorCode::kUpstreamProtocolError, "stream broke", 0, {}};
+        router::OnAttemptFailure(state, route.breaker, router::ClassifyError(broke, true), std::nullopt, end);
+      } else {
+        const Clock::time_point first = rec.ttft ? rec.start + *rec.ttft : head_at;
+        double gen_s = std::chrono::duration<double>(end - first).count();
+        double rate = gen_s > 0 && rec.usage.output > 0 ? static_cast<double>(rec.usage.output) / gen_s : 0;
+        router::OnAttemptSuccess(state, route.breaker, route.params, end, first - attempt_start, rate);
+      }
+      co_await watch.Stop();
+      co_return reuse;
     }
 
     uint64_t limit = status >= 300 ? kMaxErrorBody : rt.config->upstream.max_response_bytes;
@@ -337,34 +407,30 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       Timed t{rec.upstream_wait};
       body = co_await ex->ReadAll(limit, std::min(Clock::now() + provider.timeouts.idle, deadlines.total));
     }
-    if (watch.client_gone()) break;
+    if (watch.client_gone()) {
+      fail(router::FailureKind::kCancelled, std::nullopt);
+      break;
+    }
     if (!body.ok()) {
       worker.metrics.RecordUpstreamError(provider.metric_id, body.error().code);
       last.set = true;
       last.error = body.error();
       last.status = last.error.Status();
-      if (!final_attempt && RetryableTransport(body.error().code)) continue;
-      break;
+      fail(router::ClassifyError(body.error(), false), std::nullopt);
+      continue;
     }
     if (status >= 300) {
       worker.metrics.RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
       int client_status = 0;
-      std::string rendered =
+      last.body =
           UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);
       last.set = true;
       last.error = Error{ErrorCode::kUpstreamError, "upstream error", client_status, {}};
       last.status = client_status;
-      last.body = std::move(rendered);
-      if (!final_attempt && provider::IsRetryableUpstreamStatus(static_cast<int>(status))) continue;
-      // The provider's answer stands: its status, its rate-limit headers, its message.
-      co_await watch.Stop();
-      rec.status = client_status;
-      rec.error_code = "upstream_error";
-      std::string extra;
-      AppendForwardedHeaders(extra, *ex, rec);
-      co_return co_await SendResponse(io, static_cast<unsigned>(client_status), "application/json", last.body,
-                                      keep_alive, extra);
+      fail(router::ClassifyStatus(static_cast<int>(status)), RetryAfterOf(*ex));
+      continue;
     }
+    router::OnAttemptSuccess(state, route.breaker, route.params, Clock::now(), head_at - attempt_start, 0);
     co_await watch.Stop();
     std::string extra;
     AppendForwardedHeaders(extra, *ex, rec);
@@ -381,6 +447,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       dialect::ExtractAnthropicUsage(body.value(), rec.usage);
     } else {
       dialect::ExtractUsage(body.value(), rec.usage);
+      FinishSplicedBody(call, body.value());  // tool-call ids a preset rewrote (Mistral) back to the client's
     }
     Timed t{rec.client_wait};
     co_return co_await SendResponse(io, status, content_type.empty() ? "application/json" : content_type,
@@ -394,9 +461,13 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     if (ex) ex->Cancel();
     co_return false;
   }
-  if (!last.set) {  // unreachable: every path through the loop sets it or returns
-    last.error = Error{ErrorCode::kInternal, "No target could take the request.", 0, {}};
-    last.status = 500;
+  rec.give_up = router::GiveUpReasonName(step.reason);
+  if (!last.set) {  // no attempt was made: every target ejected, throttled, or the budget is spent
+    last.error = Error{ErrorCode::kNoTargetAvailable,
+                       "No upstream for the model '" + call.model + "' is available right now (" +
+                           std::string(rec.give_up) + "); retry later.",
+                       0, {}};
+    last.status = last.error.Status();
   }
   rec.status = last.status;
   if (rec.error_code.empty()) rec.error_code = last.error.Code();

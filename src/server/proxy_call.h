@@ -15,6 +15,7 @@
 #include "dialect/anthropic_passthrough.h"
 #include "dialect/openai_request.h"
 #include "ir/chat_request.h"
+#include "ir/embeddings.h"
 #include "server/client_api.h"
 #include "server/runtime.h"
 #include "upstream/exchange.h"
@@ -28,8 +29,12 @@ struct ClientCall {
   std::optional<dialect::OpenAiRequest> openai;               // OpenAI chat / embeddings head
   std::optional<dialect::AnthropicRequestHead> anthropic;     // Anthropic messages head
   std::optional<ir::ChatRequest> chat;                        // decoded on first need (translation)
+  std::optional<ir::EmbeddingsRequest> embeddings;            // translated embeddings, decoded on first need
   std::string_view anthropic_version;  // client headers a same-dialect Anthropic request carries on
   std::string_view anthropic_beta;
+  // Set by PrepareUpstreamCall for the current attempt: the tool-call ids the upstream saw rewritten
+  // (presets with an id rule, e.g. Mistral), restored in its answer so the client sees its own ids.
+  dialect::ToolCallIdMap tool_call_ids;
 };
 
 // Validates the body far enough to route it; errors are in the client's terms (kInvalidRequest, 400).
@@ -50,6 +55,10 @@ struct UpstreamCall {
 // (a parameter its provider cannot honour: 400); another target may.
 core::Result<bool> PrepareUpstreamCall(const RuntimeTarget& target, ClientCall& call, std::string_view body,
                                        UpstreamCall& up);
+
+// A same-dialect (spliced) 2xx body as the client must see it: tool-call ids the upstream saw rewritten are
+// put back. Cheap no-op for every other call.
+void FinishSplicedBody(const ClientCall& call, std::string& body);
 
 // Whether a 2xx upstream answer with this content type is the stream the client asked for.
 bool IsStreamBody(const RuntimeProvider& provider, std::string_view content_type);

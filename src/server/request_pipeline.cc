@@ -29,20 +29,67 @@ net::awaitable<bool> NotFound(WorkerContext& worker, ClientIo& io, http::verb me
   co_return co_await SendLocalError(worker, io, error, keep_alive);
 }
 
-net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, std::string_view path,
-                                    bool keep_alive) {
-  if (path == "/v1/models") co_return co_await SendResponse(io, 200, "application/json", rt.models_list_body, keep_alive);
+// Anthropic's model object (reference §3.8). The gateway has no creation dates: the epoch says so honestly.
+void AppendAnthropicModel(std::string& out, const RuntimeModel& m) {
+  out += "{\"type\":\"model\",\"id\":";
+  dialect::AppendJsonString(out, m.name);
+  out += ",\"display_name\":";
+  dialect::AppendJsonString(out, m.name);
+  out += ",\"created_at\":\"1970-01-01T00:00:00Z\"}";
+}
+
+std::string AnthropicModelsList(const Runtime& rt) {
+  std::string out = "{\"data\":[";
+  const RuntimeModel* first = nullptr;
+  const RuntimeModel* last = nullptr;
+  for (const RuntimeModel& m : rt.models) {
+    if (config::ModelConfig probe{m.name}; probe.is_pattern()) continue;  // patterns are not model ids
+    if (first) out += ',';
+    else first = &m;
+    last = &m;
+    AppendAnthropicModel(out, m);
+  }
+  out += "],\"has_more\":false,\"first_id\":";
+  if (first) dialect::AppendJsonString(out, first->name);
+  else out += "null";
+  out += ",\"last_id\":";
+  if (last) dialect::AppendJsonString(out, last->name);
+  else out += "null";
+  out += '}';
+  return out;
+}
+
+// The models list in the client's dialect: Anthropic SDKs send anthropic-version (and x-api-key), OpenAI
+// SDKs send neither.
+net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, const Request& request,
+                                    std::string_view path, bool keep_alive) {
+  const bool anthropic = request.find("anthropic-version") != request.end() || request.find("x-api-key") != request.end();
+  if (path == "/v1/models") {
+    if (!anthropic) co_return co_await SendResponse(io, 200, "application/json", rt.models_list_body, keep_alive);
+    std::string body = AnthropicModelsList(rt);
+    co_return co_await SendResponse(io, 200, "application/json", body, keep_alive);
+  }
   std::string_view id = path.substr(std::string_view("/v1/models/").size());
   if (const RuntimeModel* m = rt.FindModel(id)) {
-    std::string body = "{\"id\":";
-    dialect::AppendJsonString(body, m->name);
-    body += ",\"object\":\"model\",\"created\":0,\"owned_by\":";
-    dialect::AppendJsonString(body, m->provider->config->name);
-    body += '}';
+    std::string body;
+    if (anthropic) {
+      AppendAnthropicModel(body, *m);
+    } else {
+      body = "{\"id\":";
+      dialect::AppendJsonString(body, m->name);
+      body += ",\"object\":\"model\",\"created\":0,\"owned_by\":";
+      dialect::AppendJsonString(body, m->provider->config->name);
+      body += '}';
+    }
     co_return co_await SendResponse(io, 200, "application/json", body, keep_alive);
   }
   core::Error error{core::ErrorCode::kModelNotFound,
                     "The model '" + std::string(id) + "' does not exist or you do not have access to it.", 0, "model"};
+  if (anthropic) {
+    worker.metrics.RecordLocalReply(error.code);
+    std::string body = core::AnthropicErrorBody(error);
+    co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
+  }
   co_return co_await SendLocalError(worker, io, error, keep_alive);
 }
 
@@ -94,6 +141,10 @@ net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, Cli
     if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
     return ProxyCall(worker, rt, io, request, ClientApi::kOpenAiEmbeddings, keep_alive);
   }
+  if (path == "/v1/responses" || path == "/responses") {
+    if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
+    return ProxyCall(worker, rt, io, request, ClientApi::kOpenAiResponses, keep_alive);
+  }
   if (path == "/v1/messages") {
     if (method != http::verb::post) return MethodNotAllowed(worker, io, path, keep_alive);
     return ProxyCall(worker, rt, io, request, ClientApi::kAnthropicMessages, keep_alive);
@@ -104,7 +155,7 @@ net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, Cli
   }
   if (path == "/v1/models" || path.starts_with("/v1/models/")) {
     if (method != http::verb::get) return MethodNotAllowed(worker, io, path, keep_alive);
-    return ModelsEndpoint(worker, rt, io, path, keep_alive);
+    return ModelsEndpoint(worker, rt, io, request, path, keep_alive);
   }
   if (path == "/healthz") return SendResponse(io, 200, "application/json", "{\"status\":\"ok\"}", keep_alive);
   if (path == "/readyz") {

@@ -9,8 +9,10 @@
 namespace sluice::server {
 
 const RuntimeModel* Runtime::FindModel(std::string_view name) const {
-  auto it = model_by_name.find(std::string(name));
-  return it == model_by_name.end() ? nullptr : it->second;
+  const router::Route* route = routing->table.Find(name);
+  if (!route) return nullptr;
+  auto it = model_by_route.find(route);
+  return it == model_by_route.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers) {
@@ -24,33 +26,49 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
   boost::json::array data;
   auto created = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
-  rt->models.reserve(config->models.size());
-  for (const auto& m : config->models) {
+  auto routing = router::BuildRouting(*config);
+  if (!routing.ok()) throw std::runtime_error(routing.error().message);
+  rt->routing = std::make_unique<router::RoutingTables>(std::move(routing).value());
+  auto provider_named = [&](std::string_view name) -> const RuntimeProvider* {
+    for (const auto& rp : rt->providers) {
+      if (rp.config->name == name) return &rp;
+    }
+    return nullptr;
+  };
+  const auto& routes = rt->routing->table.routes();
+  rt->models.reserve(routes.size());
+  for (const router::Route& route : routes) {
     RuntimeModel rm;
     rm.id = static_cast<uint32_t>(rt->models.size());
-    rm.name = m.name;
-    rm.upstream_model = m.model.empty() ? m.name : m.model;
-    rm.max_body_bytes = m.max_body_bytes;
-    for (const auto& rp : rt->providers) {
-      if (rp.config->name == m.provider) rm.provider = &rp;
+    rm.name = route.name;
+    rm.route = &route;
+    rm.policy = rt->routing->Policy(route);
+    if (!rm.policy) throw std::runtime_error("route " + route.name + ": no policy");
+    rm.max_body_bytes = rm.policy->max_body_bytes;
+    for (const router::TargetSpec& t : route.targets) {
+      const RuntimeProvider* rp = provider_named(t.provider);
+      if (!rp) throw std::runtime_error("route " + route.name + ": unknown provider " + t.provider);
+      rm.target_providers.push_back(rp);
     }
-    if (!rm.provider) throw std::runtime_error("model " + m.name + ": unknown provider " + m.provider);
-    rm.targets.push_back(RuntimeTarget{rm.provider, rm.upstream_model});
-    boost::json::object entry;
-    entry["id"] = m.name;
-    entry["object"] = "model";
-    entry["created"] = created;
-    entry["owned_by"] = m.provider;
-    data.push_back(std::move(entry));
+    rm.provider = rm.target_providers.front();
+    rm.upstream_model = route.targets.front().model;
+    if (config::ModelConfig probe{route.name}; !probe.is_pattern()) {  // patterns are not model ids
+      boost::json::object entry;
+      entry["id"] = route.name;
+      entry["object"] = "model";
+      entry["created"] = created;
+      entry["owned_by"] = rm.provider->config->name;
+      data.push_back(std::move(entry));
+    }
     rt->models.push_back(std::move(rm));
   }
-  for (const auto& m : rt->models) rt->model_by_name.emplace(m.name, &m);
+  for (const auto& m : rt->models) rt->model_by_route.emplace(m.route, &m);
 
   telemetry::MetricsSpec spec;
   for (const auto& p : rt->providers) spec.providers.push_back(p.config->name);
   for (const auto& m : rt->models) {
     spec.models.push_back(m.name);
-    spec.routes.emplace_back(m.name, m.provider->config->name);
+    for (const RuntimeProvider* p : m.target_providers) spec.routes.emplace_back(m.name, p->config->name);
   }
   rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers);
 

@@ -10,7 +10,11 @@
 #include <vector>
 
 #include "config/schema.h"
+#include "dialect/openai_request.h"
 #include "provider/adapter.h"
+#include "provider/openai.h"
+#include "provider/openai_endpoint.h"
+#include "router/route_config.h"
 #include "server/client_api.h"
 #include "telemetry/metrics_registry.h"
 #include "tokenizer/model_table.h"
@@ -34,6 +38,15 @@ struct RuntimeProvider {
   // of the same dialect gets its own bytes spliced instead). Never null once built.
   const provider::ProviderAdapter* adapter = nullptr;
   std::shared_ptr<const provider::ProviderAdapter> owned_adapter;  // adapters with per-provider options
+  // OpenAI-wire providers (OpenAI, compatible presets, Azure): where each API lives and how to authenticate
+  // (same-dialect splice), the preset's splice quirks, and the adapter as its concrete type (tool-call id
+  // remapping for presets with an id rule, e.g. Mistral).
+  provider::OpenAiEndpointConfig openai_endpoint;
+  dialect::OpenAiUpstreamOptions splice_options;
+  const provider::OpenAiAdapter* openai_adapter = nullptr;
+  // The Host value a signing adapter (Bedrock SigV4) signed: the transport sends origin.host_header, and
+  // the two must be equal (checked when the runtime is built).
+  std::string signed_host;
 };
 
 // One place a request for a model can go: a provider and the model name it knows.
@@ -42,12 +55,15 @@ struct RuntimeTarget {
   std::string upstream_model;
 };
 
+// A configured model entry: a route (exact name or pattern) over one or more targets.
 struct RuntimeModel {
   uint32_t id = 0;
-  std::string name;            // client-facing
-  std::string upstream_model;  // sent upstream (the first target's)
+  std::string name;            // client-facing name or pattern (the metrics label)
+  std::string upstream_model;  // the first target's model ("*": the client's)
   const RuntimeProvider* provider = nullptr;  // the first target's
-  std::vector<RuntimeTarget> targets;  // in attempt order
+  const router::Route* route = nullptr;
+  const router::RoutePolicy* policy = nullptr;
+  std::vector<const RuntimeProvider*> target_providers;  // by Route::targets index
   uint64_t max_body_bytes = 0;
   telemetry::ModelId metric_id;
 };
@@ -56,13 +72,15 @@ struct Runtime {
   std::shared_ptr<const config::Config> config;
   std::vector<RuntimeProvider> providers;
   std::vector<RuntimeModel> models;
-  std::unordered_map<std::string, const RuntimeModel*> model_by_name;
+  std::unique_ptr<router::RoutingTables> routing;
+  std::unordered_map<const router::Route*, const RuntimeModel*> model_by_route;
   std::string models_list_body;  // GET /v1/models, OpenAI shape
   // Metric series for this snapshot, one shard per worker (written by that worker only).
   std::shared_ptr<telemetry::MetricsRegistry> metrics;
   // Which tokenizer (exact) or estimator each model uses, for local token counting.
   tokenizer::ModelTable token_models = tokenizer::ModelTable::Default();
 
+  // The model entry serving a client-facing name: exact, else the most specific pattern.
   const RuntimeModel* FindModel(std::string_view name) const;
 };
 

@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <chrono>
 #include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
@@ -25,6 +26,9 @@ WorkerContext::WorkerContext(unsigned i, SharedState& s)
            upstream::PoolSettings{s.runtime->config->upstream.max_idle_per_origin,
                                   s.runtime->config->upstream.pool_idle_timeout}),
       metrics(s.runtime->metrics->Shard(i)),
+      target_states(s.runtime->routing->table.target_slots()),
+      retry_budget(s.runtime->routing->budget),
+      rng(0x5eed0000u + i + static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
       access_log(s.runtime->config->log.access_log) {}
 
 namespace {

@@ -34,10 +34,16 @@ std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, cons
                                                     bool translated, int64_t created) {
   if (!translated) {
     if (call.api == ClientApi::kAnthropicMessages) return std::make_unique<PassthroughAnthropicStream>();
-    return std::make_unique<PassthroughOpenAiStream>(call.openai->client_wants_usage);
+    return std::make_unique<PassthroughOpenAiStream>(call.openai->client_wants_usage, call.tool_call_ids);
   }
-  return std::make_unique<TranslatedSseStream>(call.api, provider.adapter->NewStreamDecoder(),
-                                               NewClientStreamEncoder(call.api, *call.chat, created));
+  std::unique_ptr<provider::StreamDecoder> decoder =
+      provider.openai_adapter && !call.tool_call_ids.empty()
+          ? provider.openai_adapter->NewStreamDecoder(call.tool_call_ids)
+          : provider.adapter->NewStreamDecoder();
+  std::unique_ptr<ClientStreamEncoder> encoder = NewClientStreamEncoder(call.api, *call.chat, created);
+  if (provider.adapter->Framing() == provider::StreamFraming::kAwsEventStream)
+    return std::make_unique<TranslatedEventStream>(call.api, std::move(decoder), std::move(encoder));
+  return std::make_unique<TranslatedSseStream>(call.api, std::move(decoder), std::move(encoder));
 }
 
 }  // namespace sluice::server

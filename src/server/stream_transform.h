@@ -15,6 +15,7 @@
 #include "dialect/openai_response.h"
 #include "ir/stream_event.h"
 #include "provider/adapter.h"
+#include "provider/bedrock.h"
 #include "server/client_api.h"
 #include "stream/sse_parser.h"
 
@@ -40,6 +41,10 @@ class StreamTransform {
   virtual const core::Error& error() const = 0;
 };
 
+// Records what an IR event sequence tells the proxy (errors, end, usage) and encodes it for the client.
+void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
+                    std::string& out, StreamProgress& progress);
+
 inline constexpr size_t kMaxSseEvent = 4 << 20;
 
 // Transforms over Server-Sent Events: the parser frames, OnItem maps.
@@ -62,7 +67,8 @@ class SseTransform : public StreamTransform {
 // usage chunk, which is dropped when only the gateway asked for it.
 class PassthroughOpenAiStream final : public SseTransform {
  public:
-  explicit PassthroughOpenAiStream(bool client_wants_usage) : client_wants_usage_(client_wants_usage) {}
+  explicit PassthroughOpenAiStream(bool client_wants_usage, dialect::ToolCallIdMap ids = {})
+      : client_wants_usage_(client_wants_usage), ids_(std::move(ids)) {}
   bool OnEnd(std::string&, StreamProgress& progress) override { return progress.terminal; }
 
  private:
@@ -83,13 +89,31 @@ class PassthroughOpenAiStream final : public SseTransform {
     if (usage.present) progress.usage = usage;
     if (info.is_error) {
       progress.error = progress.terminal = true;
-      progress.error_body = dialect::NormalizeUpstreamError(progress.error_status, ev.data);
+      if (info.error_status) progress.error_status = info.error_status;
+      dialect::NormalizedError n = dialect::NormalizeUpstreamErrorWithStatus(progress.error_status, ev.data);
+      progress.error_body = std::move(n.body);
+      if (!info.openai_error.empty()) {
+        // TGI / vLLM / OpenRouter shapes: forward OpenAI's, so SDKs show the upstream's message.
+        out += "data: ";
+        out += info.openai_error;
+        out += "\n\n";
+        return;
+      }
     }
     if (info.usage_only && !client_wants_usage_) return;
+    if (!ids_.empty() && restored_.empty() && dialect::RestoreToolCallIds(ev.data, ids_, restored_)) {
+      out += "data: ";
+      out += restored_;
+      out += "\n\n";
+      restored_.clear();
+      return;
+    }
     out += ev.raw;
   }
 
   bool client_wants_usage_;
+  dialect::ToolCallIdMap ids_;  // tool-call ids the upstream saw rewritten (Mistral), restored per chunk
+  std::string restored_;
 };
 
 // Anthropic upstream, Anthropic client: raw events forwarded unchanged; usage read from message_start and
@@ -142,15 +166,40 @@ class TranslatedSseStream final : public SseTransform {
   std::vector<ir::StreamEvent> events_;
 };
 
+// Bedrock's binary event stream (application/vnd.amazon.eventstream): frames decoded by BedrockByteStream
+// into IR events and re-encoded in the client's dialect.
+class TranslatedEventStream final : public StreamTransform {
+ public:
+  TranslatedEventStream(ClientApi api, std::unique_ptr<provider::StreamDecoder> decoder,
+                        std::unique_ptr<ClientStreamEncoder> encoder)
+      : api_(api), bytes_(std::move(decoder)), encoder_(std::move(encoder)) {}
+  // A framing error becomes an IR error event, encoded for the client like any upstream error, so this
+  // never reports a failure of its own.
+  bool OnBytes(std::string_view bytes, std::string& out, StreamProgress& progress) override {
+    if (!bytes_.finished()) bytes_.FeedBytes(bytes, events_);
+    EmitTranslated(api_, events_, *encoder_, out, progress);
+    return true;
+  }
+  bool OnEnd(std::string& out, StreamProgress& progress) override {
+    if (!bytes_.finished()) bytes_.Finish(events_);  // a cut stream yields an error event
+    EmitTranslated(api_, events_, *encoder_, out, progress);
+    return true;
+  }
+  const core::Error& error() const override { return bytes_.error(); }
+
+ private:
+  ClientApi api_;
+  provider::BedrockByteStream bytes_;
+  std::unique_ptr<ClientStreamEncoder> encoder_;
+  std::vector<ir::StreamEvent> events_;
+};
+
 struct ClientCall;
 struct RuntimeProvider;
 // The transform for a stream from `provider` to the client of `call`: passthrough when `translated` is false.
 std::unique_ptr<StreamTransform> NewStreamTransform(const ClientCall& call, const RuntimeProvider& provider,
                                                     bool translated, int64_t created);
 
-// Records what an IR event sequence tells the proxy (errors, end, usage) and encodes it for the client.
-void EmitTranslated(ClientApi api, std::vector<ir::StreamEvent>& events, ClientStreamEncoder& encoder,
-                    std::string& out, StreamProgress& progress);
 
 inline void TranslatedSseStream::Emit(std::string& out, StreamProgress& progress) {
   EmitTranslated(api_, events_, *encoder_, out, progress);

@@ -8,6 +8,9 @@
 #include <string>
 #include <unordered_set>
 
+#include "router/retry_policy.h"
+#include "router/rng.h"
+#include "router/target_state.h"
 #include "server/runtime.h"
 #include "server/access_log.h"
 #include "telemetry/metrics_registry.h"
@@ -38,6 +41,11 @@ struct WorkerContext {
   upstream::DeadlineList deadlines;  // swept every upstream::kSweepInterval
   upstream::ConnectionPool pool;
   telemetry::WorkerMetrics& metrics;
+  // Routing state as this worker sees it (shared-nothing, like the pools): target health and latency
+  // by TargetSpec::slot, the retry budget, and the randomness of weighted choices and jitter.
+  router::TargetStates target_states;
+  router::RetryBudget retry_budget;
+  router::Rng rng;
   AccessLog access_log;
   std::unordered_set<SessionBase*> sessions;
   const Runtime& runtime() const { return *shared.runtime; }

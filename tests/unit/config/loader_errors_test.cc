@@ -116,7 +116,7 @@ TEST(LoaderErrorsTest, MissingRequiredKeys) {
   LoadResult r = Load(R"(
 providers:
   a: { base_url: "http://h" }
-  b: { type: vllm }
+  b: { type: openai_compatible }
   c:
     type: openai
     base_url: "https://api.openai.com"

@@ -171,6 +171,19 @@ TEST(DecodeOpenAiChat, ErrorsNameTheParam) {
   EXPECT_EQ(DecodeError("{not json").param, "");
 }
 
+// OpenAI quotes ranges as plain numbers ("between 0 and 2"), not in JSON exponent form ("2E0").
+TEST(DecodeOpenAiChat, RangeErrorsQuoteShortestNumbers) {
+  core::Error t = DecodeError(
+      R"({"model":"m","messages":[{"role":"user","content":"x"}],"temperature":2.5})");
+  EXPECT_EQ(t.message, "Invalid 'temperature': must be between 0 and 2.");
+  core::Error p =
+      DecodeError(R"({"model":"m","messages":[{"role":"user","content":"x"}],"top_p":-0.5})");
+  EXPECT_EQ(p.message, "Invalid 'top_p': must be between 0 and 1.");
+  EXPECT_EQ(p.param, "top_p");
+  core::Error n = DecodeError(R"({"model":"m","messages":[{"role":"user","content":"x"}],"n":1.5})");
+  EXPECT_EQ(n.message, "Invalid 'n': expected a non-negative integer.");
+}
+
 ir::ChatResponse ToolResponse() {
   ir::ChatResponse r;
   r.id = "msg_1";
