@@ -26,6 +26,7 @@ net::awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) 
       res.result(http::status::ok);
       res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
       res.body() = shared.runtime->metrics->RenderPrometheus();
+      shared.runtime->router_metrics->Render(res.body());
     } else if (target == "/healthz") {
       res.result(http::status::ok);
       res.set(http::field::content_type, "application/json");

@@ -85,6 +85,14 @@ struct EarlyFailure {
   int status = 0;
 };
 
+void RecordSuccess(WorkerContext& worker, const RuntimeModel& model, uint32_t slot, Clock::duration first_byte,
+                   uint32_t attempts) {
+  worker.router_metrics.RecordAttempt(slot, telemetry::kOutcomeSuccess);
+  worker.router_metrics.RecordFirstByte(
+      slot, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(first_byte).count()));
+  if (attempts > 1) worker.router_metrics.RecordFallbackServed(model.id);
+}
+
 // Retry-After from an upstream error answer: OpenAI/Azure retry-after-ms first, then the standard header.
 std::optional<router::Nanos> RetryAfterOf(const upstream::Exchange& ex) {
   if (auto ms = ex.Header("retry-after-ms"); !ms.empty()) {
@@ -281,6 +289,15 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
   }
 
+  if (route.strategy == router::Strategy::kLeastBusy) {
+    // Self-hosted servers' own queues (scraped /metrics) join the gateway's in-flight counts; an unusable
+    // reading (failed, stale) adds nothing.
+    const Clock::time_point now = Clock::now();
+    for (size_t i = 0; i < route.targets.size(); ++i) {
+      std::optional<double> score = rt.load_board->Score(model->target_providers[i]->id, now);
+      worker.target_states[route.targets[i].slot].SetExternalLoad(score.value_or(0));
+    }
+  }
   router::Candidates order;
   router::Order(route, worker.target_states, described.traits, Clock::now(), worker.rng, order);
   worker.retry_budget.OnRequest(Clock::now());
@@ -313,6 +330,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     RuntimeTarget target{&provider, std::string(router::UpstreamModel(spec, call.model))};
     Clock::time_point attempt_start = Clock::now();
     router::OnAttemptStart(state, attempt_start);
+    worker.router_metrics.AttemptStarted(spec.slot);
     rec.provider = &provider;
     rec.upstream_model = spec.model == config::kPassThroughModel ? std::string_view(call.model)
                                                                   : std::string_view(spec.model);
@@ -324,6 +342,9 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     // what comes next.
     auto fail = [&](router::FailureKind kind, std::optional<router::Nanos> retry_after) {
       router::OnAttemptFailure(state, route.breaker, kind, retry_after, Clock::now());
+      worker.router_metrics.AttemptEnded(spec.slot);
+      worker.router_metrics.RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
+      worker.router_metrics.RecordEjections(spec.slot, state.breaker.ejections());
       step = plan.AfterFailure(kind, retry_after, Clock::now(), worker.retry_budget, worker.rng);
     };
 
@@ -336,6 +357,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       last.status = last.error.Status();
       if (state.in_flight > 0) --state.in_flight;
       state.breaker.OnCancel(route.breaker, Clock::now());
+      worker.router_metrics.AttemptEnded(spec.slot);
+      worker.router_metrics.RecordAttempt(spec.slot, telemetry::kOutcomeSkipped);
       step = plan.Skip(Clock::now());
       continue;
     }
@@ -388,14 +411,19 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
         continue;
       }
       const Clock::time_point end = Clock::now();
+      worker.router_metrics.AttemptEnded(spec.slot);
       if (!rec.error_code.empty()) {
         Error broke{ErrorCode::kUpstreamProtocolError, "stream broke", 0, {}};
-        router::OnAttemptFailure(state, route.breaker, router::ClassifyError(broke, true), std::nullopt, end);
+        router::FailureKind kind = router::ClassifyError(broke, true);
+        router::OnAttemptFailure(state, route.breaker, kind, std::nullopt, end);
+        worker.router_metrics.RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
+        worker.router_metrics.RecordEjections(spec.slot, state.breaker.ejections());
       } else {
         const Clock::time_point first = rec.ttft ? rec.start + *rec.ttft : head_at;
         double gen_s = std::chrono::duration<double>(end - first).count();
         double rate = gen_s > 0 && rec.usage.output > 0 ? static_cast<double>(rec.usage.output) / gen_s : 0;
         router::OnAttemptSuccess(state, route.breaker, route.params, end, first - attempt_start, rate);
+        RecordSuccess(worker, *model, spec.slot, first - attempt_start, plan.attempts());
       }
       co_await watch.Stop();
       co_return reuse;
@@ -431,6 +459,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       continue;
     }
     router::OnAttemptSuccess(state, route.breaker, route.params, Clock::now(), head_at - attempt_start, 0);
+    worker.router_metrics.AttemptEnded(spec.slot);
+    RecordSuccess(worker, *model, spec.slot, head_at - attempt_start, plan.attempts());
     co_await watch.Stop();
     std::string extra;
     AppendForwardedHeaders(extra, *ex, rec);
@@ -462,6 +492,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     co_return false;
   }
   rec.give_up = router::GiveUpReasonName(step.reason);
+  worker.router_metrics.RecordGiveUp(static_cast<size_t>(step.reason));
   if (!last.set) {  // no attempt was made: every target ejected, throttled, or the budget is spent
     last.error = Error{ErrorCode::kNoTargetAvailable,
                        "No upstream for the model '" + call.model + "' is available right now (" +

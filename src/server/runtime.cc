@@ -26,6 +26,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
   boost::json::array data;
   auto created = std::chrono::duration_cast<std::chrono::seconds>(
                      std::chrono::system_clock::now().time_since_epoch()).count();
+  rt->load_board = std::make_unique<LoadBoard>(rt->providers.size());
   auto routing = router::BuildRouting(*config);
   if (!routing.ok()) throw std::runtime_error(routing.error().message);
   rt->routing = std::make_unique<router::RoutingTables>(std::move(routing).value());
@@ -71,6 +72,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     for (const RuntimeProvider* p : m.target_providers) spec.routes.emplace_back(m.name, p->config->name);
   }
   rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers);
+  rt->router_metrics = std::make_shared<telemetry::RouterMetrics>(rt->routing->slot_names(), spec.models, workers);
 
   // Config overrides of the model → tokenizer table.
   for (const auto& rule : config->tokenizer.models) {

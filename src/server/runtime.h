@@ -16,7 +16,9 @@
 #include "provider/openai_endpoint.h"
 #include "router/route_config.h"
 #include "server/client_api.h"
+#include "server/load_metrics.h"
 #include "telemetry/metrics_registry.h"
+#include "telemetry/router_metrics.h"
 #include "tokenizer/model_table.h"
 #include "upstream/exchange.h"
 #include "upstream/origin.h"
@@ -77,6 +79,10 @@ struct Runtime {
   std::string models_list_body;  // GET /v1/models, OpenAI shape
   // Metric series for this snapshot, one shard per worker (written by that worker only).
   std::shared_ptr<telemetry::MetricsRegistry> metrics;
+  std::shared_ptr<telemetry::RouterMetrics> router_metrics;  // per target slot, one shard per worker
+  // Scraped server load (vLLM/SGLang/TGI /metrics) by provider index, for least-busy routing; written by the
+  // one LoadScraper, read lock-free by every worker.
+  std::unique_ptr<LoadBoard> load_board;
   // Which tokenizer (exact) or estimator each model uses, for local token counting.
   tokenizer::ModelTable token_models = tokenizer::ModelTable::Default();
 

@@ -14,6 +14,7 @@
 #include "server/access_log.h"
 #include "server/admin_server.h"
 #include "server/http_session.h"
+#include "server/load_scraper.h"
 #include "server/worker.h"
 #include "tokenizer/registry.h"
 
@@ -29,6 +30,7 @@ WorkerContext::WorkerContext(unsigned i, SharedState& s)
       target_states(s.runtime->routing->table.target_slots()),
       retry_budget(s.runtime->routing->budget),
       rng(0x5eed0000u + i + static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
+      router_metrics(s.runtime->router_metrics->Shard(i)),
       access_log(s.runtime->config->log.access_log) {}
 
 namespace {
@@ -154,6 +156,23 @@ int Run(std::shared_ptr<const config::Config> config) {
       w.access_log.Flush();
     });
   }
+  // One scraper for the whole process (on worker 0): servers are asked once per interval, not once per core.
+  std::vector<ScrapeTarget> scrape_targets;
+  for (const RuntimeProvider& p : shared.runtime->providers) {
+    if (!p.config->load_metrics || !p.config->load_metrics->enabled) continue;
+    auto target = MakeScrapeTarget(p.id, *p.config);
+    if (target.ok()) {
+      scrape_targets.push_back(std::move(target).value());
+    } else {
+      LogEvent("warn", "load_metrics_disabled", p.config->name + ": " + target.error().message);
+    }
+  }
+  std::unique_ptr<LoadScraper> scraper;
+  if (!scrape_targets.empty()) {
+    WorkerContext& w0 = *workers[0];
+    scraper = std::make_unique<LoadScraper>(w0.ioc, w0.pool, std::move(scrape_targets), *shared.runtime->load_board);
+    net::post(w0.ioc, [s = scraper.get()] { s->Start(); });
+  }
   std::thread admin_thread;
   if (admin_acceptor) {
     net::co_spawn(admin_ioc, AdminAcceptLoop(shared, *admin_acceptor), net::detached);
@@ -216,6 +235,16 @@ int Run(std::shared_ptr<const config::Config> config) {
       timespec ts{0, 10'000'000};
       nanosleep(&ts, nullptr);
     }
+  }
+  if (scraper) {
+    std::atomic<bool> stopped{false};
+    net::co_spawn(workers[0]->ioc, scraper->Stop(), [&stopped](std::exception_ptr) { stopped = true; });
+    auto stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+    while (!stopped && std::chrono::steady_clock::now() < stop_deadline) {
+      timespec ts{0, 5'000'000};
+      nanosleep(&ts, nullptr);
+    }
+    if (!stopped) scraper.release();  // its loops still reference the io_context: never destroy it early
   }
   unsigned stuck = shared.open_connections.load();
   for (auto& w : workers) w->ioc.stop();

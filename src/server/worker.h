@@ -46,6 +46,7 @@ struct WorkerContext {
   router::TargetStates target_states;
   router::RetryBudget retry_budget;
   router::Rng rng;
+  telemetry::RouterShard& router_metrics;
   AccessLog access_log;
   std::unordered_set<SessionBase*> sessions;
   const Runtime& runtime() const { return *shared.runtime; }

@@ -1,6 +1,8 @@
 // Prometheus text format helpers (see prometheus_text.h). Thread rule: pure functions.
 #include "telemetry/prometheus_text.h"
 
+#include "telemetry/histogram.h"
+
 #include <charconv>
 
 namespace sluice::telemetry {
@@ -74,5 +76,63 @@ void AppendHeader(std::string& out, std::string_view name, std::string_view type
   out += type;
   out.push_back('\n');
 }
+
+// One series line: name{labels} value (labels may be empty).
+void AppendSample(std::string& out, std::string_view name, std::string_view labels,
+                  uint64_t value) {
+  out += name;
+  if (!labels.empty()) {
+    out.push_back('{');
+    out += labels;
+    out.push_back('}');
+  }
+  out.push_back(' ');
+  AppendUint(out, value);
+  out.push_back('\n');
+}
+
+void AppendHistogram(std::string& out, std::string_view name, std::string_view labels,
+                     const BucketLayout& layout, const HistogramSnapshot& h) {
+  uint64_t cumulative = 0;
+  auto bounds = layout.bounds();
+  for (size_t i = 0; i <= bounds.size(); ++i) {
+    cumulative += h.buckets.empty() ? 0 : h.buckets[i];
+    out += name;
+    out += "_bucket{";
+    if (!labels.empty()) {
+      out += labels;
+      out.push_back(',');
+    }
+    out += "le=\"";
+    if (i < bounds.size()) {
+      AppendSeconds(out, bounds[i]);
+    } else {
+      out += "+Inf";
+    }
+    out += "\"} ";
+    AppendUint(out, cumulative);
+    out.push_back('\n');
+  }
+  out += name;
+  out += "_sum";
+  if (!labels.empty()) {
+    out.push_back('{');
+    out += labels;
+    out.push_back('}');
+  }
+  out.push_back(' ');
+  AppendSeconds(out, h.sum_ns);
+  out.push_back('\n');
+  AppendSample(out, std::string(name) + "_count", labels, cumulative);
+}
+
+std::string Label(std::string_view key, std::string_view value) {
+  std::string s(key);
+  s += "=\"";
+  AppendEscapedLabelValue(s, value);
+  s.push_back('"');
+  return s;
+}
+
 
 }  // namespace sluice::telemetry

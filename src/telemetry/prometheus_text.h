@@ -22,4 +22,14 @@ void AppendSeconds(std::string& out, uint64_t ns);
 void AppendHeader(std::string& out, std::string_view name, std::string_view type,
                   std::string_view help);
 
+class BucketLayout;
+struct HistogramSnapshot;
+// One series line: name{labels} value (labels may be empty).
+void AppendSample(std::string& out, std::string_view name, std::string_view labels, uint64_t value);
+// A histogram's _bucket (cumulative, le in seconds), _sum and _count lines.
+void AppendHistogram(std::string& out, std::string_view name, std::string_view labels,
+                     const BucketLayout& layout, const HistogramSnapshot& h);
+// key="escaped value"
+std::string Label(std::string_view key, std::string_view value);
+
 }  // namespace sluice::telemetry

@@ -172,7 +172,9 @@ TEST(LoaderTest, EveryProviderTypeParses) {
   for (std::string_view type : ProviderTypeNames()) {
     std::string yaml =
         "providers:\n  p: { type: " + std::string(type) +
-        ", base_url: \"https://h\", api_key: \"${K}\" }\nmodels: { m: { provider: p } }\n";
+        ", base_url: \"https://h\", api_key: \"${K}\"" +
+        (ParseProviderType(type) == ProviderType::kBedrock ? ", region: us-east-1" : "") +
+        " }\nmodels: { m: { provider: p } }\n";
     LoadResult r = Load(yaml, MapEnv({{"K", "k"}}));
     ASSERT_TRUE(r.ok()) << type << "\n" << AllErrors(r);
     EXPECT_EQ(r.config->providers[0].type_name, type);

@@ -34,8 +34,8 @@ TEST(RuntimeProvidersTest, OpenAiCompatibleWithKeyAndPath) {
   RuntimeProvider rp = BuildRuntimeProvider(cfg->providers[0], *cfg);
   EXPECT_EQ(rp.wire, Wire::kOpenAi);
   ASSERT_NE(rp.openai_adapter, nullptr);
-  ASSERT_NE(HeaderOf(rp, "Authorization"), nullptr);
-  EXPECT_EQ(*HeaderOf(rp, "Authorization"), "Bearer sk-x");
+  ASSERT_NE(HeaderOf(rp, "authorization"), nullptr);
+  EXPECT_EQ(*HeaderOf(rp, "authorization"), "Bearer sk-x");
   // The base URL already names /v1: the splice path must not repeat it.
   EXPECT_EQ(provider::OpenAiUpstreamPath(rp.openai_endpoint, provider::OpenAiApi::kChatCompletions, "x"),
             "/chat/completions");
@@ -45,7 +45,7 @@ TEST(RuntimeProvidersTest, KeylessLocalServerSendsNoAuth) {
   auto cfg = Load("  p: { type: ollama }\n");
   EXPECT_EQ(cfg->providers[0].base_url, "http://localhost:11434");
   RuntimeProvider rp = BuildRuntimeProvider(cfg->providers[0], *cfg);
-  EXPECT_EQ(HeaderOf(rp, "Authorization"), nullptr);
+  EXPECT_EQ(HeaderOf(rp, "authorization"), nullptr);
 }
 
 TEST(RuntimeProvidersTest, AzureClassicAndV1) {
@@ -61,8 +61,8 @@ TEST(RuntimeProvidersTest, AzureClassicAndV1) {
       "  p: { type: azure, base_url: \"https://r.openai.azure.com\", api_key: tok, api_version: v1, auth: entra "
       "}\n");
   RuntimeProvider b = BuildRuntimeProvider(v1->providers[0], *v1);
-  ASSERT_NE(HeaderOf(b, "Authorization"), nullptr);
-  EXPECT_EQ(*HeaderOf(b, "Authorization"), "Bearer tok");
+  ASSERT_NE(HeaderOf(b, "authorization"), nullptr);
+  EXPECT_EQ(*HeaderOf(b, "authorization"), "Bearer tok");
   EXPECT_EQ(provider::OpenAiUpstreamPath(b.openai_endpoint, provider::OpenAiApi::kEmbeddings, "dep"),
             "/openai/v1/embeddings");
 }
