@@ -10,6 +10,7 @@
 #include "server/completion.h"
 #include "server/disconnect_watch.h"
 #include "router/retry_policy.h"
+#include "server/param_policy.h"
 #include "server/proxy_call.h"
 #include "server/route_request.h"
 #include "server/stream_transform.h"
@@ -308,6 +309,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
   std::optional<net::steady_timer> backoff_timer;
   bool have_head = false;  // the current exchange got a response head (its headers can be forwarded)
   EarlyFailure last;       // the latest attempt's failure, answered when the planner gives up
+  std::optional<ClientParams> client_params;  // the IR's policed values as sent, once a policy rewrote them
   router::AttemptPlanner::Step step = plan.First(Clock::now());
   while (step.attempt) {
     const size_t index = order[step.candidate];
@@ -348,8 +350,23 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       step = plan.AfterFailure(kind, retry_after, Clock::now(), worker.retry_budget, worker.rng);
     };
 
+    const config::ParamPolicy& params = policy.target_params[index];
+    const bool policed = !params.empty();
+    const bool same_dialect = SameDialect(api, provider.wire);
+    if (policed && !same_dialect && EnsureChatIr(call, request.body()).ok()) {
+      if (!client_params) client_params = ClientParams::Of(*call.chat);
+      ApplyParamPolicy(params, *client_params, *call.chat);
+    } else if (client_params && call.chat) {  // an earlier target's policy must not leak into this attempt
+      call.chat->temperature = client_params->temperature;
+      call.chat->top_p = client_params->top_p;
+      call.chat->max_tokens = client_params->max_tokens;
+    }
     UpstreamCall up;
     auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
+    if (prepared.ok() && policed && !up.translated) {
+      ApplyParamPolicyToBody(params, api, up.body);
+      up.out.body = up.body;
+    }
     if (!prepared.ok()) {
       // This target cannot take the request as asked (a parameter its provider cannot honour); another may.
       last.set = true;
