@@ -171,7 +171,7 @@ void ParseRoute(Reader& r, const Field& entry, const RoutingConfig& routing,
                 const std::vector<std::string_view>& provider_names) {
   std::optional<Mapping> mm =
       r.Map(entry, {"provider", "model", "max_body_bytes", "targets", "strategy", "sticky",
-                    "epsilon", "fallbacks", "rules", "params", "allow", "retry"});
+                    "epsilon", "fallbacks", "rules", "params", "allow", "retry", "drop_unsupported_params"});
   if (!mm) return;
   ModelConfig model;
   model.name = entry.key;
@@ -274,6 +274,7 @@ void ParseRoute(Reader& r, const Field& entry, const RoutingConfig& routing,
     ParseRetry(r, *retry, merged, nullptr);
     model.retry = merged;
   }
+  ReadBool(r, mm->Get("drop_unsupported_params"), model.drop_unsupported_params);
   if (ReadSize(r, mm->Get("max_body_bytes"), 0, 4 * kGiB, model.max_body_bytes))
     notes.model_body_fields.emplace(model.name, *mm->Get("max_body_bytes"));
 

@@ -234,6 +234,9 @@ struct ModelConfig {
   std::string provider;
   std::string model;
   uint64_t max_body_bytes = 0;  // 0 = server default
+  // A sampling parameter a target's provider cannot honour (n, seed, top_k, stop beyond its limit…) is left
+  // out for that target instead of refusing the request with a 400.
+  bool drop_unsupported_params = false;
   std::vector<TargetConfig> targets;  // never empty; `provider:` shorthand = one target
   std::string strategy = "weighted";  // canonical: weighted|priority|least-latency|least-busy|
                                       // least-cost|rules ("fallback" is stored as "priority")

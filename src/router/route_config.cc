@@ -235,6 +235,7 @@ core::Result<RoutingTables> BuildRouting(const config::Config& config) {
     policy.allow = model.allow;
     policy.sticky = model.sticky;
     policy.max_body_bytes = model.max_body_bytes;
+    policy.drop_unsupported_params = model.drop_unsupported_params;
     for (const config::RuleConfig& rc : model.rules) {
       Rule rule;
       rule.name = rc.name;

@@ -56,6 +56,7 @@ struct RoutePolicy {
   config::AccessPolicy allow;   // check before routing; empty = everyone
   config::StickyConfig sticky;  // where the sticky key comes from (kNone: not sticky)
   uint64_t max_body_bytes = 0;  // 0 = server limit
+  bool drop_unsupported_params = false;  // leave out what a target cannot honour instead of a 400
   std::vector<PromptMatcher> prompt_matchers;
 
   // Appends {attribute, "1"} for every prompt condition `text` matches (the text the server

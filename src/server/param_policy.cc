@@ -99,4 +99,26 @@ bool ApplyParamPolicyToBody(const config::ParamPolicy& policy, ClientApi api, st
   return true;
 }
 
+bool DropUnsupportedParam(std::string_view param, ir::ChatRequest& request) {
+  if (param == "n" && request.n != 1) return request.n = 1, true;
+  if (param == "stop" && !request.stop.empty()) return request.stop.clear(), true;
+  if (param == "seed" && request.seed) return request.seed.reset(), true;
+  if (param == "top_k" && request.top_k) return request.top_k.reset(), true;
+  if (param == "temperature" && request.temperature) return request.temperature.reset(), true;
+  if (param == "top_p" && request.top_p) return request.top_p.reset(), true;
+  if (param == "parallel_tool_calls" && request.parallel_tool_calls) return request.parallel_tool_calls.reset(), true;
+  if (param == "user" && !request.user.empty()) return request.user.clear(), true;
+  if ((param == "reasoning_effort" || param == "thinking") &&
+      (!request.reasoning_effort.empty() || request.reasoning_budget)) {
+    request.reasoning_effort.clear();
+    request.reasoning_budget.reset();
+    return true;
+  }
+  if (param.starts_with("response_format") && request.response_format.kind != ir::ResponseFormatKind::kUnset) {
+    request.response_format = {};
+    return true;
+  }
+  return false;
+}
+
 }  // namespace sluice::server

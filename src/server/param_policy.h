@@ -31,4 +31,9 @@ void ApplyParamPolicy(const config::ParamPolicy& policy, const ClientParams& ori
 // replaced or inserted, nothing else changes. Returns false (body untouched) if it is not a JSON object.
 bool ApplyParamPolicyToBody(const config::ParamPolicy& policy, ClientApi api, std::string& body);
 
+// For routes with drop_unsupported_params: clears the top-level sampling parameter `param` (as named in an
+// adapter's refusal: "n", "stop", "seed", "top_k", "response_format", …) from `request`. False when `param`
+// is not one that may be dropped (content is never dropped) or was not set.
+bool DropUnsupportedParam(std::string_view param, ir::ChatRequest& request);
+
 }  // namespace sluice::server

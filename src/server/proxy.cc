@@ -243,7 +243,11 @@ std::string UpstreamErrorBody(ClientApi api, const RuntimeProvider& provider, bo
   client_status = status;
   if (!translated) {
     if (api == ClientApi::kAnthropicMessages) return dialect::NormalizeAnthropicUpstreamError(status, body);
-    return dialect::NormalizeUpstreamError(status, body);
+    // OpenAI-compatible servers' own shapes (TGI 422/424, vLLM flat errors, OpenRouter codes) → OpenAI's,
+    // with the status an OpenAI client expects.
+    dialect::NormalizedError normalized = dialect::NormalizeUpstreamErrorWithStatus(status, body);
+    client_status = normalized.status;
+    return std::move(normalized.body);
   }
   // The provider's error in the client's dialect, with a status the client understands (529 → 503).
   Error translated_error = provider.adapter->DecodeError(status, body);
@@ -363,6 +367,18 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     }
     UpstreamCall up;
     auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
+    if (!prepared.ok() && policy.drop_unsupported_params && call.chat &&
+        prepared.error().code == ErrorCode::kInvalidRequest) {
+      // The route prefers an answer without the parameter this target cannot honour over a 400; the client's
+      // request stays intact for the other targets.
+      ir::ChatRequest client_request = *call.chat;
+      for (int dropped = 0; dropped < 8 && !prepared.ok(); ++dropped) {
+        if (!DropUnsupportedParam(prepared.error().param, *call.chat)) break;
+        up = UpstreamCall{};
+        prepared = PrepareUpstreamCall(target, call, request.body(), up);
+      }
+      *call.chat = std::move(client_request);
+    }
     if (prepared.ok() && policed && !up.translated) {
       ApplyParamPolicyToBody(params, api, up.body);
       up.out.body = up.body;

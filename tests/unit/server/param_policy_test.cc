@@ -74,3 +74,26 @@ TEST(ParamPolicy, PenaltiesArePolicedInOpenAiExtras) {
 
 }  // namespace
 }  // namespace sluice::server
+
+namespace sluice::server {
+namespace {
+
+TEST(DropUnsupportedParam, DropsSamplingParametersNeverContent) {
+  ir::ChatRequest req;
+  req.n = 3;
+  req.stop = {"a", "b", "c", "d", "e", "f"};
+  req.seed = 7;
+  req.response_format.kind = ir::ResponseFormatKind::kJsonSchema;
+  EXPECT_TRUE(DropUnsupportedParam("n", req));
+  EXPECT_EQ(req.n, 1u);
+  EXPECT_TRUE(DropUnsupportedParam("stop", req));
+  EXPECT_TRUE(req.stop.empty());
+  EXPECT_TRUE(DropUnsupportedParam("seed", req));
+  EXPECT_TRUE(DropUnsupportedParam("response_format.json_schema", req));
+  EXPECT_FALSE(DropUnsupportedParam("n", req)) << "already dropped: nothing left to try";
+  EXPECT_FALSE(DropUnsupportedParam("messages[0].content[1]", req));
+  EXPECT_FALSE(DropUnsupportedParam("", req));
+}
+
+}  // namespace
+}  // namespace sluice::server
