@@ -50,8 +50,9 @@ CompletionScope::~CompletionScope() {
   if (record_.provider) {
     line.Str("provider", record_.provider->config->name).Str("upstream_model", record_.upstream_model);
     if (record_.attempts > 1) line.Num("attempts", record_.attempts);
-    if (!record_.give_up.empty() && record_.give_up != "none") line.Str("give_up", record_.give_up);
   }
+  // Also when no attempt could be made (every target ejected or throttled): the reason is the whole story.
+  if (!record_.give_up.empty() && record_.give_up != "none") line.Str("give_up", record_.give_up);
   line.Num("status", record_.status).Bool("stream", record_.stream);
   if (!record_.error_code.empty()) line.Str("code", record_.error_code);
   line.Num("duration_us", Micros(total)).Num("upstream_us", Micros(record_.upstream_wait));

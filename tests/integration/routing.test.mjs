@@ -47,6 +47,8 @@ before(async () => {
     models: {
       'fb-connect': fallbackRoute('refused', 'mock-x'),
       'fb-timeout': fallbackRoute('slow', 'mock-hang-headers'),
+      // The route's per-attempt timeout (not the provider's) cuts a slow first target short.
+      'fb-attempt-timeout': { ...fallbackRoute('a', 'mock-delay-3000ms'), retry: { attempt_timeout: '300ms' } },
       'fb-429': fallbackRoute('a', 'mock-error-429'),
       'fb-500': fallbackRoute('a', 'mock-error-500'),
       'fb-503': fallbackRoute('a', 'mock-error-503'),
@@ -141,6 +143,17 @@ test('fallback: first-byte timeout on a hanging target → the second serves it'
   assert.deepEqual(delta(s0, await stats(), 'chat_requests'), { a: 1, b: 1 });
   // The gateway gave up on the hanging exchange (closed it), the mock saw its client leave.
   await waitFor(async () => (await mockA.stats()).client_disconnects > s0.a.client_disconnects);
+});
+
+test('fallback: routing attempt_timeout on a slow target → the second serves it', async () => {
+  const s0 = await stats();
+  const t0 = performance.now();
+  const r = await post(CHAT(), chat('fb-attempt-timeout'));
+  const elapsed = performance.now() - t0;
+  assertServedByBackup(r, 'fb-attempt-timeout');
+  assert.ok(elapsed >= 290, `the first attempt got its 300 ms (${elapsed.toFixed(0)} ms)`);
+  assert.ok(elapsed < 2500, `the 3 s answer was not waited for (${elapsed.toFixed(0)} ms)`);
+  assert.deepEqual(delta(s0, await stats(), 'chat_requests'), { a: 1, b: 1 });
 });
 
 test('fallback: Anthropic 529 overloaded → the second target serves it (Messages API client)', async () => {
@@ -299,11 +312,7 @@ test('allow list: other consumers get 403 in their own dialect and nothing goes 
   assert.deepEqual(delta(s0, await stats(), 'chat_requests'), { a: 0, b: 2 });
 });
 
-// TODO(issue 4): the proxy does not apply RoutePolicy::target_params yet (nothing in src/server reads them);
-// this runs and reports, without failing the suite, until it does. Remove the todo then.
-test('param policies: defaults fill, clamp bounds, override replaces (what the upstream received)', {
-  todo: 'param policies are parsed but not applied by the proxy yet',
-}, async () => {
+test('param policies: defaults fill, clamp bounds, override replaces (what the upstream received)', async () => {
   let r = await post(CHAT(), chat('tuned'));
   assert.equal(r.status, 200, r.text);
   let up = (await mockB.lastRequest()).body;

@@ -196,15 +196,21 @@ test('breaker: opens after 2 failures, skips the target while open, probes after
   assert.ok(probe1 - openedAt >= 490, `first probe ${(probe1 - openedAt).toFixed(0)} ms after opening (cooldown 500 ms)`);
   assert.equal(flaky.requests.length, 3, 'exactly one probe');
 
-  // Recover the upstream; the next probe (≥ 1 s after the failed one) succeeds and traffic returns.
-  flaky.set(() => ({}));
-  let back;
-  await waitFor(async () => { back = (await send(g, 'guarded', 1))[0]; return providerOf(back) === 'flaky'; },
-    { timeoutMs: 4000, intervalMs: 25 });
+  // Recover the upstream, slowly (300 ms), and send bursts of 4 concurrent requests until one reaches it:
+  // the next probe (≥ 1 s after the failed one) is the only request let through while half-open
+  // (half_open_probes: 1); the rest of its burst goes to the backup.
+  flaky.set(() => ({ delayMs: 300 }));
+  let burst;
+  await waitFor(async () => {
+    burst = await send(g, 'guarded', 4, { concurrency: 4 });
+    return burst.some((r) => providerOf(r) === 'flaky');
+  }, { timeoutMs: 4000, intervalMs: 25 });
+  assert.deepEqual(tally(burst), { flaky: 1, backup: 3 }, 'one probe at a time while half-open');
+  assert.equal(flaky.requests.length, 4, 'nothing reached it while re-opened, then exactly one probe');
   const probe2 = flaky.requests[3].t;
-  assert.equal(flaky.requests.length, 4, 'nothing reached it while re-opened, then one successful probe');
   assert.ok(probe2 - probe1 >= 990, `second probe ${(probe2 - probe1).toFixed(0)} ms after the failed one (1 s)`);
-  assert.equal(back.headers.get('x-sluice-attempts'), '1');
+  assert.equal(burst.find((r) => providerOf(r) === 'flaky').headers.get('x-sluice-attempts'), '1');
+  flaky.set(() => ({}));
   const closed = await send(g, 'guarded', 10);
   assert.deepEqual(tally(closed), { flaky: 10 }, 'closed again: the primary takes all traffic');
 });
