@@ -171,7 +171,8 @@ void ParseRoute(Reader& r, const Field& entry, const RoutingConfig& routing,
                 const std::vector<std::string_view>& provider_names) {
   std::optional<Mapping> mm =
       r.Map(entry, {"provider", "model", "max_body_bytes", "targets", "strategy", "sticky",
-                    "epsilon", "fallbacks", "rules", "params", "allow", "retry", "drop_unsupported_params"});
+                    "epsilon", "fallbacks", "rules", "params", "allow", "retry", "drop_unsupported_params",
+                    "allow_token_estimate"});
   if (!mm) return;
   ModelConfig model;
   model.name = entry.key;
@@ -275,6 +276,7 @@ void ParseRoute(Reader& r, const Field& entry, const RoutingConfig& routing,
     model.retry = merged;
   }
   ReadBool(r, mm->Get("drop_unsupported_params"), model.drop_unsupported_params);
+  if (bool allow = false; ReadBool(r, mm->Get("allow_token_estimate"), allow)) model.allow_token_estimate = allow;
   if (ReadSize(r, mm->Get("max_body_bytes"), 0, 4 * kGiB, model.max_body_bytes))
     notes.model_body_fields.emplace(model.name, *mm->Get("max_body_bytes"));
 

@@ -237,6 +237,9 @@ struct ModelConfig {
   // A sampling parameter a target's provider cannot honour (n, seed, top_k, stop beyond its limit…) is left
   // out for that target instead of refusing the request with a 400.
   bool drop_unsupported_params = false;
+  // Whether POST /v1/messages/count_tokens may answer this route with a local estimate (models without a
+  // public tokenizer); false sends the count to the first target's provider. Absent: tokenizer.allow_estimate.
+  std::optional<bool> allow_token_estimate;
   std::vector<TargetConfig> targets;  // never empty; `provider:` shorthand = one target
   std::string strategy = "weighted";  // canonical: weighted|priority|least-latency|least-busy|
                                       // least-cost|rules ("fallback" is stored as "priority")

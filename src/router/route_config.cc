@@ -236,6 +236,7 @@ core::Result<RoutingTables> BuildRouting(const config::Config& config) {
     policy.sticky = model.sticky;
     policy.max_body_bytes = model.max_body_bytes;
     policy.drop_unsupported_params = model.drop_unsupported_params;
+    policy.allow_token_estimate = model.allow_token_estimate.value_or(config.tokenizer.allow_estimate);
     for (const config::RuleConfig& rc : model.rules) {
       Rule rule;
       rule.name = rc.name;

@@ -57,6 +57,9 @@ struct RoutePolicy {
   config::StickyConfig sticky;  // where the sticky key comes from (kNone: not sticky)
   uint64_t max_body_bytes = 0;  // 0 = server limit
   bool drop_unsupported_params = false;  // leave out what a target cannot honour instead of a 400
+  // count_tokens may answer with a local estimate (the route's `allow_token_estimate`, else
+  // tokenizer.allow_estimate); false: the first target's provider counts.
+  bool allow_token_estimate = true;
   std::vector<PromptMatcher> prompt_matchers;
 
   // Appends {attribute, "1"} for every prompt condition `text` matches (the text the server

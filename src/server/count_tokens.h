@@ -1,6 +1,7 @@
 // Anthropic's POST /v1/messages/count_tokens: answered locally by the tokenizer (exact for models with a
-// public tokenizer, a documented per-family estimate otherwise), or, when estimates are not allowed and the
-// model is served by an Anthropic provider, forwarded to the provider's own count endpoint.
+// public tokenizer, a documented per-family estimate otherwise), or, when the model's route refuses estimates
+// (allow_token_estimate, else tokenizer.allow_estimate), counted by its first target's provider: Anthropic
+// count_tokens or Gemini/Vertex countTokens, answered in Anthropic's shape. Other providers: a 400.
 // Thread rule: runs on the worker that owns the connection.
 #pragma once
 

@@ -434,6 +434,12 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     std::string_view content_type = ex->Header("content-type");
     if (status >= 200 && status < 300 && call.stream && IsStreamBody(provider, content_type)) {
       std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated, UnixNow());
+      // The request went out: its bytes and the routing scratch need not stay resident for the whole stream.
+      up.out = {};
+      up.body = std::string();
+      up.owned_headers = {};
+      described.attributes = {};
+      described.owned.clear();
       bool reuse = co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last);
       if (rec.client_gone) {
         fail(router::FailureKind::kCancelled, std::nullopt);
