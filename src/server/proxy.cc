@@ -401,7 +401,15 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     deadlines.idle = provider.timeouts.idle;
     deadlines.total = attempt_start + provider.timeouts.total;
     if (step.timeout.count() > 0) {
-      deadlines.total = std::min(deadlines.total, attempt_start + std::chrono::duration_cast<Clock::duration>(step.timeout));
+      // The attempt's budget bounds a whole non-streamed answer, but only the wait for the head of a stream:
+      // once events flow, the stream deadlines (streaming.idle_timeout / total_timeout) govern it.
+      auto budget = std::chrono::duration_cast<std::chrono::milliseconds>(step.timeout);
+      if (call.stream) {
+        deadlines.first_byte = std::min(deadlines.first_byte, budget);
+        deadlines.connect = std::min(deadlines.connect, budget);
+      } else {
+        deadlines.total = std::min(deadlines.total, attempt_start + std::chrono::duration_cast<Clock::duration>(step.timeout));
+      }
     }
 
     watch.Bind(nullptr);
