@@ -43,7 +43,7 @@ class AnthropicStreamDecoder final : public StreamDecoder {
   bool finished() const override { return finished_; }
 
  private:
-  enum class Block : uint8_t { kNone, kText, kToolCall, kReasoning, kRedacted, kIgnored };
+  enum class Block : uint8_t { kNone, kText, kToolCall, kReasoning, kRedacted, kIgnored, kClosed };
   bool Fail(std::string message, std::vector<ir::StreamEvent>& out);
   Block& BlockAt(uint32_t index);
 

@@ -164,6 +164,10 @@ bool AnthropicStreamDecoder::Feed(std::string_view sse_type, std::string_view da
       return Fail("The Anthropic upstream sent a delta for content block " + std::to_string(index) +
                       ", which it never started.",
                   out);
+    if (kind == Block::kClosed)
+      return Fail("The Anthropic upstream sent a delta for content block " + std::to_string(index) +
+                      " after stopping it.",
+                  out);
     if (kind == Block::kIgnored) return true;
     std::string_view dt = View(*d, "type");
     ir::StreamEvent e = Event(ir::EventKind::kBlockDelta, index);
@@ -194,7 +198,10 @@ bool AnthropicStreamDecoder::Feed(std::string_view sse_type, std::string_view da
       return Fail("The Anthropic upstream stopped content block " + std::to_string(index) +
                       ", which it never started.",
                   out);
+    if (kind == Block::kClosed)
+      return Fail("The Anthropic upstream stopped content block " + std::to_string(index) + " twice.", out);
     if (kind != Block::kIgnored) out.push_back(Event(ir::EventKind::kBlockStop, index));
+    blocks_[index] = Block::kClosed;
     return true;
   }
   if (type == "message_delta") {

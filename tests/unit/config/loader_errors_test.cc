@@ -347,3 +347,24 @@ TEST(FormatErrorTest, Forms) {
 
 }  // namespace
 }  // namespace sluice::config
+
+namespace sluice::config {
+namespace {
+
+// yaml-cpp's LoadAll never returns on these (found by fuzz/config_yaml): the loader must answer, not hang.
+TEST(LoaderErrorsTest, StrayPunctuationIsAnErrorNotAHang) {
+  for (std::string yaml : {",", ",,", " ,\n", ",\n,\n"}) {
+    LoadResult r = LoadString(yaml, "test.yaml", [](std::string_view) { return std::optional<std::string>(); });
+    ASSERT_FALSE(r.errors.empty()) << "'" << yaml << "'";
+  }
+}
+
+TEST(LoaderErrorsTest, SecondDocumentIsReportedWhereItStarts) {
+  LoadResult r = LoadString("a: 1\n---\nb: 2\n", "test.yaml", [](std::string_view) { return std::optional<std::string>(); });
+  ASSERT_EQ(r.errors.size(), 1u);
+  EXPECT_EQ(r.errors[0].line, 2);
+  EXPECT_NE(r.errors[0].message.find("2 YAML documents"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sluice::config
