@@ -25,8 +25,9 @@ net::awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) 
     } else if (target == "/metrics") {
       res.result(http::status::ok);
       res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-      res.body() = shared.runtime->metrics->RenderPrometheus();
-      shared.runtime->router_metrics->Render(res.body());
+      const std::shared_ptr<const Runtime> rt = std::atomic_load(&shared.runtime);  // a reload may swap it
+      res.body() = rt->metrics->RenderPrometheus();
+      rt->router_metrics->Render(res.body());
     } else if (target == "/healthz") {
       res.result(http::status::ok);
       res.set(http::field::content_type, "application/json");

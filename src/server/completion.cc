@@ -35,10 +35,10 @@ CompletionScope::~CompletionScope() {
   sample.tokens.output = record_.usage.output;
   sample.tokens.cached_input = record_.usage.cached_input;
   sample.tokens.reasoning = record_.usage.reasoning;
-  worker_.metrics.RecordRequest(sample);
+  metrics_->RecordRequest(sample);
   if (record_.provider && record_.upstream_wait.count() > 0)
-    worker_.metrics.RecordUpstream(record_.provider->metric_id, ns(record_.upstream_wait));
-  worker_.metrics.RequestEnded();
+    metrics_->RecordUpstream(record_.provider->metric_id, ns(record_.upstream_wait));
+  metrics_->RequestEnded();
 
   if (!worker_.access_log.enabled()) return;
   std::string& out = worker_.access_log.Buffer();

@@ -37,8 +37,8 @@ struct RequestRecord {
 class CompletionScope {
  public:
   CompletionScope(WorkerContext& worker, ClientIo& io, RequestRecord& record)
-      : worker_(worker), io_(io), record_(record) {
-    worker_.metrics.RequestStarted();
+      : worker_(worker), metrics_(worker.metrics), io_(io), record_(record) {
+    metrics_->RequestStarted();
   }
   ~CompletionScope();
   CompletionScope(const CompletionScope&) = delete;
@@ -46,6 +46,7 @@ class CompletionScope {
 
  private:
   WorkerContext& worker_;
+  telemetry::WorkerMetrics* metrics_;  // the snapshot's shard the request started with (ids match its runtime)
   ClientIo& io_;
   RequestRecord& record_;
 };

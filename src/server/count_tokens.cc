@@ -38,7 +38,7 @@ constexpr std::string_view kCountMaxTokens = "4294967295";
 constexpr std::string_view kProviderCountHeader = "x-sluice-token-count: provider\r\n";
 
 net::awaitable<bool> SendAnthropicError(WorkerContext& worker, ClientIo& io, const Error& error, bool keep_alive) {
-  worker.metrics.RecordLocalReply(error.code);
+  worker.metrics->RecordLocalReply(error.code);
   std::string body = core::AnthropicErrorBody(error);
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
 }
@@ -90,16 +90,16 @@ net::awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const 
   upstream::Exchange ex(worker.pool, provider.origin, provider.config->tls_verify);
   auto sent = co_await ex.Send(out, deadlines);
   if (!sent.ok()) {
-    worker.metrics.RecordUpstreamError(provider.metric_id, sent.error().code);
+    worker.metrics->RecordUpstreamError(provider.metric_id, sent.error().code);
     co_return sent.error();
   }
   auto reply = co_await ex.ReadAll(kMaxCountReply, deadlines.total);
   if (!reply.ok()) {
-    worker.metrics.RecordUpstreamError(provider.metric_id, reply.error().code);
+    worker.metrics->RecordUpstreamError(provider.metric_id, reply.error().code);
     co_return reply.error();
   }
   CountReply r{ex.Status(), std::move(reply.value())};
-  if (r.status >= 300) worker.metrics.RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
+  if (r.status >= 300) worker.metrics->RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
   co_return r;
 }
 
@@ -223,7 +223,7 @@ net::awaitable<bool> ForwardToGemini(WorkerContext& worker, ClientIo& io, std::s
   }
   auto answer = AnthropicCountFromGemini(reply->body);
   if (!answer.ok()) {
-    worker.metrics.RecordUpstreamError(provider.metric_id, answer.error().code);
+    worker.metrics->RecordUpstreamError(provider.metric_id, answer.error().code);
     co_return co_await SendAnthropicError(worker, io, answer.error(), keep_alive);
   }
   co_return co_await SendResponse(io, 200, "application/json", *answer, keep_alive, kProviderCountHeader);

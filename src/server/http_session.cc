@@ -18,12 +18,12 @@ using Request = http::request<http::string_body>;
 struct ConnectionGuard {
   ConnectionGuard(WorkerContext& w, SessionBase* s) : worker(w), session(s) {
     worker.sessions.insert(session);
-    worker.metrics.ConnectionOpened();
+    worker.metrics->ConnectionOpened();
   }
   ~ConnectionGuard() {
     worker.sessions.erase(session);
     worker.shared.open_connections.fetch_sub(1, std::memory_order_relaxed);
-    worker.metrics.ConnectionClosed();
+    worker.metrics->ConnectionClosed();
   }
   WorkerContext& worker;
   SessionBase* session;
@@ -167,7 +167,9 @@ net::awaitable<void> Session<Stream>::Run() {
       if (ec || n == 0) break;
       buffer_.commit(n);
     }
-    const auto& rt = worker_.runtime();
+    // The request keeps the snapshot it started with, whatever a reload does meanwhile.
+    std::shared_ptr<const Runtime> rt_hold = worker_.runtime_ptr;
+    const Runtime& rt = *rt_hold;
     http::request_parser<http::string_body> parser;
     parser.header_limit(server_cfg.limits.max_header_bytes);
     parser.body_limit(server_cfg.limits.max_body_bytes);
@@ -263,7 +265,7 @@ net::awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& accep
     uint32_t open = worker.shared.open_connections.fetch_add(1, std::memory_order_relaxed);
     if (open >= limits.max_connections || worker.shared.draining.load(std::memory_order_relaxed)) {
       worker.shared.open_connections.fetch_sub(1, std::memory_order_relaxed);
-      worker.metrics.RecordLocalReply(core::ErrorCode::kOverloaded);
+      worker.metrics->RecordLocalReply(core::ErrorCode::kOverloaded);
       static constexpr std::string_view kBusy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
           "Content-Length: 118\r\n\r\n"

@@ -86,12 +86,12 @@ struct EarlyFailure {
   int status = 0;
 };
 
-void RecordSuccess(WorkerContext& worker, const RuntimeModel& model, uint32_t slot, Clock::duration first_byte,
-                   uint32_t attempts) {
-  worker.router_metrics.RecordAttempt(slot, telemetry::kOutcomeSuccess);
-  worker.router_metrics.RecordFirstByte(
+void RecordSuccess(telemetry::RouterShard* router_metrics, const RuntimeModel& model, uint32_t slot,
+                   Clock::duration first_byte, uint32_t attempts) {
+  router_metrics->RecordAttempt(slot, telemetry::kOutcomeSuccess);
+  router_metrics->RecordFirstByte(
       slot, static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(first_byte).count()));
-  if (attempts > 1) worker.router_metrics.RecordFallbackServed(model.id);
+  if (attempts > 1) router_metrics->RecordFallbackServed(model.id);
 }
 
 // Retry-After from an upstream error answer: OpenAI/Azure retry-after-ms first, then the standard header.
@@ -119,7 +119,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   StreamProgress progress;
   bool committed = false;
   std::optional<Error> failure;
-  worker.metrics.StreamStarted();
+  worker.metrics->StreamStarted();
   for (bool ended = false; !ended;) {
     auto idle_deadline = std::min(Clock::now() + cfg.streaming.idle_timeout, stream_end);
     core::Result<size_t> got = size_t{0};
@@ -184,7 +184,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     }
     if (progress.error) break;
   }
-  worker.metrics.StreamEnded();
+  worker.metrics->StreamEnded();
   rec.usage = progress.usage;
   if (watch.client_gone() || rec.client_gone) {
     rec.client_gone = true;
@@ -232,7 +232,7 @@ net::awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, Client
                                      RequestRecord& rec, bool keep_alive) {
   rec.status = error.Status();
   if (rec.error_code.empty()) rec.error_code = error.Code();
-  worker.metrics.RecordLocalReply(error.code);
+  worker.metrics->RecordLocalReply(error.code);
   std::string body = ClientErrorBody(api, error);
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
 }
@@ -294,17 +294,20 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
   }
 
+  // This request's routing states, held for its whole life (a config reload swaps the worker's).
+  std::shared_ptr<router::TargetStates> states = worker.target_states;
+  telemetry::RouterShard* router_metrics = worker.router_metrics;
   if (route.strategy == router::Strategy::kLeastBusy) {
     // Self-hosted servers' own queues (scraped /metrics) join the gateway's in-flight counts; an unusable
     // reading (failed, stale) adds nothing.
     const Clock::time_point now = Clock::now();
     for (size_t i = 0; i < route.targets.size(); ++i) {
       std::optional<double> score = rt.load_board->Score(model->target_providers[i]->id, now);
-      worker.target_states[route.targets[i].slot].SetExternalLoad(score.value_or(0));
+      (*states)[route.targets[i].slot].SetExternalLoad(score.value_or(0));
     }
   }
   router::Candidates order;
-  router::Order(route, worker.target_states, described.traits, Clock::now(), worker.rng, order);
+  router::Order(route, *states, described.traits, Clock::now(), worker.rng, order);
   worker.retry_budget.OnRequest(Clock::now());
   router::AttemptPlanner plan(policy.retry, order.size, Clock::now());
 
@@ -318,7 +321,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
   while (step.attempt) {
     const size_t index = order[step.candidate];
     const router::TargetSpec& spec = route.targets[index];
-    router::TargetState& state = worker.target_states[spec.slot];
+    router::TargetState& state = (*states)[spec.slot];
     if (!state.breaker.TryAcquire(route.breaker, Clock::now())) {  // a half-open probe is already out
       step = plan.Skip(Clock::now());
       continue;
@@ -336,7 +339,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     RuntimeTarget target{&provider, std::string(router::UpstreamModel(spec, call.model))};
     Clock::time_point attempt_start = Clock::now();
     router::OnAttemptStart(state, attempt_start);
-    worker.router_metrics.AttemptStarted(spec.slot);
+    router_metrics->AttemptStarted(spec.slot);
     rec.provider = &provider;
     rec.upstream_model = spec.model == config::kPassThroughModel ? std::string_view(call.model)
                                                                   : std::string_view(spec.model);
@@ -348,9 +351,9 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     // what comes next.
     auto fail = [&](router::FailureKind kind, std::optional<router::Nanos> retry_after) {
       router::OnAttemptFailure(state, route.breaker, kind, retry_after, Clock::now());
-      worker.router_metrics.AttemptEnded(spec.slot);
-      worker.router_metrics.RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
-      worker.router_metrics.RecordEjections(spec.slot, state.breaker.ejections());
+      router_metrics->AttemptEnded(spec.slot);
+      router_metrics->RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
+      router_metrics->RecordEjections(spec.slot, state.breaker.ejections());
       step = plan.AfterFailure(kind, retry_after, Clock::now(), worker.retry_budget, worker.rng);
     };
 
@@ -390,8 +393,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       last.status = last.error.Status();
       if (state.in_flight > 0) --state.in_flight;
       state.breaker.OnCancel(route.breaker, Clock::now());
-      worker.router_metrics.AttemptEnded(spec.slot);
-      worker.router_metrics.RecordAttempt(spec.slot, telemetry::kOutcomeSkipped);
+      router_metrics->AttemptEnded(spec.slot);
+      router_metrics->RecordAttempt(spec.slot, telemetry::kOutcomeSkipped);
       step = plan.Skip(Clock::now());
       continue;
     }
@@ -428,14 +431,14 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     }
     rec.upstream_reused = ex->reused_connection();
     if (!sent.ok()) {
-      worker.metrics.RecordUpstreamError(provider.metric_id, sent.error().code);
+      worker.metrics->RecordUpstreamError(provider.metric_id, sent.error().code);
       last.set = true;
       last.error = sent.error();
       last.status = last.error.Status();
       fail(router::ClassifyError(sent.error(), false), std::nullopt);
       continue;
     }
-    worker.metrics.RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
+    worker.metrics->RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
     have_head = true;
     const Clock::time_point head_at = Clock::now();
     unsigned status = ex->Status();
@@ -458,19 +461,19 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
         continue;
       }
       const Clock::time_point end = Clock::now();
-      worker.router_metrics.AttemptEnded(spec.slot);
+      router_metrics->AttemptEnded(spec.slot);
       if (!rec.error_code.empty()) {
         Error broke{ErrorCode::kUpstreamProtocolError, "stream broke", 0, {}};
         router::FailureKind kind = router::ClassifyError(broke, true);
         router::OnAttemptFailure(state, route.breaker, kind, std::nullopt, end);
-        worker.router_metrics.RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
-        worker.router_metrics.RecordEjections(spec.slot, state.breaker.ejections());
+        router_metrics->RecordAttempt(spec.slot, 1 + static_cast<size_t>(kind));
+        router_metrics->RecordEjections(spec.slot, state.breaker.ejections());
       } else {
         const Clock::time_point first = rec.ttft ? rec.start + *rec.ttft : head_at;
         double gen_s = std::chrono::duration<double>(end - first).count();
         double rate = gen_s > 0 && rec.usage.output > 0 ? static_cast<double>(rec.usage.output) / gen_s : 0;
         router::OnAttemptSuccess(state, route.breaker, route.params, end, first - attempt_start, rate);
-        RecordSuccess(worker, *model, spec.slot, first - attempt_start, plan.attempts());
+        RecordSuccess(router_metrics, *model, spec.slot, first - attempt_start, plan.attempts());
       }
       co_await watch.Stop();
       co_return reuse;
@@ -487,7 +490,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       break;
     }
     if (!body.ok()) {
-      worker.metrics.RecordUpstreamError(provider.metric_id, body.error().code);
+      worker.metrics->RecordUpstreamError(provider.metric_id, body.error().code);
       last.set = true;
       last.error = body.error();
       last.status = last.error.Status();
@@ -495,7 +498,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       continue;
     }
     if (status >= 300) {
-      worker.metrics.RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
+      worker.metrics->RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
       int client_status = 0;
       last.body =
           UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);
@@ -506,8 +509,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       continue;
     }
     router::OnAttemptSuccess(state, route.breaker, route.params, Clock::now(), head_at - attempt_start, 0);
-    worker.router_metrics.AttemptEnded(spec.slot);
-    RecordSuccess(worker, *model, spec.slot, head_at - attempt_start, plan.attempts());
+    router_metrics->AttemptEnded(spec.slot);
+    RecordSuccess(router_metrics, *model, spec.slot, head_at - attempt_start, plan.attempts());
     co_await watch.Stop();
     std::string extra;
     AppendForwardedHeaders(extra, *ex, rec);
@@ -539,7 +542,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     co_return false;
   }
   rec.give_up = router::GiveUpReasonName(step.reason);
-  worker.router_metrics.RecordGiveUp(static_cast<size_t>(step.reason));
+  router_metrics->RecordGiveUp(static_cast<size_t>(step.reason));
   if (!last.set) {  // no attempt was made: every target ejected, throttled, or the budget is spent
     last.error = Error{ErrorCode::kNoTargetAvailable,
                        "No upstream for the model '" + call.model + "' is available right now (" +

@@ -86,7 +86,7 @@ net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, Cl
   core::Error error{core::ErrorCode::kModelNotFound,
                     "The model '" + std::string(id) + "' does not exist or you do not have access to it.", 0, "model"};
   if (anthropic) {
-    worker.metrics.RecordLocalReply(error.code);
+    worker.metrics->RecordLocalReply(error.code);
     std::string body = core::AnthropicErrorBody(error);
     co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
   }
@@ -122,7 +122,7 @@ net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_vie
 }
 
 net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive) {
-  worker.metrics.RecordLocalReply(error.code);
+  worker.metrics->RecordLocalReply(error.code);
   std::string body = core::OpenAiErrorBody(error);
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
 }

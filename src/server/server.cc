@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "config/config_error.h"
+#include "config/loader.h"
 #include "server/access_log.h"
 #include "server/admin_server.h"
 #include "server/http_session.h"
@@ -26,12 +28,41 @@ WorkerContext::WorkerContext(unsigned i, SharedState& s)
       pool(ioc, deadlines, *s.upstream_tls,
            upstream::PoolSettings{s.runtime->config->upstream.max_idle_per_origin,
                                   s.runtime->config->upstream.pool_idle_timeout}),
-      metrics(s.runtime->metrics->Shard(i)),
-      target_states(s.runtime->routing->table.target_slots()),
+      runtime_ptr(s.runtime),
+      metrics(&s.runtime->metrics->Shard(i)),
+      target_states(std::make_shared<router::TargetStates>(s.runtime->routing->table.target_slots())),
       retry_budget(s.runtime->routing->budget),
       rng(0x5eed0000u + i + static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
-      router_metrics(s.runtime->router_metrics->Shard(i)),
+      router_metrics(&s.runtime->router_metrics->Shard(i)),
       access_log(s.runtime->config->log.access_log) {}
+
+void WorkerContext::AdoptRuntime(std::shared_ptr<const Runtime> next) {
+  auto states = std::make_shared<router::TargetStates>(next->routing->table.target_slots());
+  const auto& old_names = runtime_ptr->routing->slot_names();
+  const auto& new_names = next->routing->slot_names();
+  for (size_t n = 0; n < new_names.size(); ++n) {
+    for (size_t o = 0; o < old_names.size() && o < target_states->size(); ++o) {
+      if (old_names[o] == new_names[n]) {
+        // Latency, throughput and Retry-After carry over; the breaker and in-flight counts start afresh, since
+        // attempts still running on the old snapshot finish against the old states (a half-open probe slot
+        // copied here would never be released).
+        const router::TargetState& old = (*target_states)[o];
+        router::TargetState& fresh = (*states)[n];
+        fresh.ttft_ms = old.ttft_ms;
+        fresh.tokens_per_s = old.tokens_per_s;
+        fresh.throttled_until = old.throttled_until;
+        fresh.attempts = old.attempts;
+        fresh.failures = old.failures;
+        break;
+      }
+    }
+  }
+  target_states = std::move(states);
+  retry_budget = router::RetryBudget(next->routing->budget);
+  metrics = &next->metrics->Shard(index);
+  router_metrics = &next->router_metrics->Shard(index);
+  runtime_ptr = std::move(next);
+}
 
 namespace {
 
@@ -78,6 +109,66 @@ net::awaitable<void> FlushLoop(WorkerContext& worker) {
   }
 }
 
+std::unique_ptr<LoadScraper> StartScraper(WorkerContext& w0, const Runtime& rt) {
+  std::vector<ScrapeTarget> targets;
+  for (const RuntimeProvider& p : rt.providers) {
+    if (!p.config->load_metrics || !p.config->load_metrics->enabled) continue;
+    auto target = MakeScrapeTarget(p.id, *p.config);
+    if (target.ok()) {
+      targets.push_back(std::move(target).value());
+    } else {
+      LogEvent("warn", "load_metrics_disabled", p.config->name + ": " + target.error().message);
+    }
+  }
+  if (targets.empty()) return nullptr;
+  auto scraper = std::make_unique<LoadScraper>(w0.ioc, w0.pool, std::move(targets), *rt.load_board);
+  net::post(w0.ioc, [s = scraper.get()] { s->Start(); });
+  return scraper;
+}
+
+// SIGHUP: load and validate the file again; on success build a new snapshot and hand it to every worker on its
+// own thread. Requests in flight finish on the snapshot they started with. Listeners, workers, TLS and pool
+// settings are fixed at start-up: a change to them is reported and needs a restart.
+void ReloadConfig(SharedState& shared, std::vector<std::unique_ptr<WorkerContext>>& workers, unsigned n_workers,
+                  std::unique_ptr<LoadScraper>& scraper) {
+  const std::shared_ptr<const Runtime> current = std::atomic_load(&shared.runtime);
+  const std::string& path = current->config->source_path;
+  auto loaded = config::LoadFile(path);
+  if (!loaded.ok()) {
+    std::string first = loaded.errors.empty() ? "no configuration" : config::FormatError(loaded.errors[0], path);
+    LogEvent("error", "reload_failed", first, "errors", std::to_string(loaded.errors.size()));
+    return;
+  }
+  auto next_config = std::make_shared<config::Config>(*loaded.config);
+  const config::Config& old_config = *current->config;
+  next_config->server.workers = old_config.server.workers;  // the --workers override stays
+  if (next_config->server.listen.host != old_config.server.listen.host ||
+      next_config->server.listen.port != old_config.server.listen.port ||
+      next_config->admin.listen.port != old_config.admin.listen.port ||
+      next_config->server.tls.has_value() != old_config.server.tls.has_value()) {
+    LogEvent("warn", "reload_partial", "listeners and TLS settings change only with a restart");
+  }
+  std::shared_ptr<const Runtime> next;
+  try {
+    next = BuildRuntime(next_config, n_workers);
+  } catch (const std::exception& e) {
+    LogEvent("error", "reload_failed", e.what());
+    return;
+  }
+  std::atomic_store(&shared.runtime, next);
+  for (auto& w : workers) {
+    WorkerContext* wp = w.get();
+    net::post(wp->ioc, [wp, next] { wp->AdoptRuntime(next); });
+  }
+  // The old scraper writes into the old snapshot's board: stop it on worker 0 (its thread) and start the new.
+  if (scraper) {
+    LoadScraper* old = scraper.release();
+    net::co_spawn(workers[0]->ioc, old->Stop(), [old](std::exception_ptr) { delete old; });
+  }
+  scraper = StartScraper(*workers[0], *next);
+  LogEvent("info", "reloaded", path, "models", std::to_string(next->models.size()));
+}
+
 void RaiseFileLimit() {
   rlimit rl;
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -95,6 +186,7 @@ int Run(std::shared_ptr<const config::Config> config) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);  // reload the config file
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
@@ -157,22 +249,7 @@ int Run(std::shared_ptr<const config::Config> config) {
     });
   }
   // One scraper for the whole process (on worker 0): servers are asked once per interval, not once per core.
-  std::vector<ScrapeTarget> scrape_targets;
-  for (const RuntimeProvider& p : shared.runtime->providers) {
-    if (!p.config->load_metrics || !p.config->load_metrics->enabled) continue;
-    auto target = MakeScrapeTarget(p.id, *p.config);
-    if (target.ok()) {
-      scrape_targets.push_back(std::move(target).value());
-    } else {
-      LogEvent("warn", "load_metrics_disabled", p.config->name + ": " + target.error().message);
-    }
-  }
-  std::unique_ptr<LoadScraper> scraper;
-  if (!scrape_targets.empty()) {
-    WorkerContext& w0 = *workers[0];
-    scraper = std::make_unique<LoadScraper>(w0.ioc, w0.pool, std::move(scrape_targets), *shared.runtime->load_board);
-    net::post(w0.ioc, [s = scraper.get()] { s->Start(); });
-  }
+  std::unique_ptr<LoadScraper> scraper = StartScraper(*workers[0], *shared.runtime);
   std::thread admin_thread;
   if (admin_acceptor) {
     net::co_spawn(admin_ioc, AdminAcceptLoop(shared, *admin_acceptor), net::detached);
@@ -193,6 +270,10 @@ int Run(std::shared_ptr<const config::Config> config) {
   for (;;) {
     timespec tick{1, 0};
     sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGHUP) {
+      ReloadConfig(shared, workers, n_workers, scraper);
+      continue;
+    }
     if (sig > 0) break;
     uint32_t open = shared.open_connections.load(std::memory_order_relaxed);
     peak_connections = std::max(peak_connections, open);

@@ -23,6 +23,8 @@ class SessionBase;
 
 // Process-wide state shared by the workers and the admin thread. Only atomics and immutable pointers.
 struct SharedState {
+  // The current config snapshot. Replaced by a reload (SIGHUP); read with std::atomic_load (the admin thread
+  // renders its metrics), while each worker keeps its own copy (WorkerContext::runtime_ptr).
   std::shared_ptr<const Runtime> runtime;
   std::unique_ptr<upstream::TlsContexts> upstream_tls;
   std::unique_ptr<ssl::context> server_tls;  // null when TLS termination is off
@@ -40,16 +42,24 @@ struct WorkerContext {
   net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   upstream::DeadlineList deadlines;  // swept every upstream::kSweepInterval
   upstream::ConnectionPool pool;
-  telemetry::WorkerMetrics& metrics;
+  // The config snapshot this worker serves new requests with. A request holds its own reference for its
+  // whole life (a reload never pulls a snapshot from under it); everything below that belongs to a snapshot is
+  // replaced together by AdoptRuntime.
+  std::shared_ptr<const Runtime> runtime_ptr;
+  telemetry::WorkerMetrics* metrics;
   // Routing state as this worker sees it (shared-nothing, like the pools): target health and latency
-  // by TargetSpec::slot, the retry budget, and the randomness of weighted choices and jitter.
-  router::TargetStates target_states;
+  // by TargetSpec::slot, the retry budget, and the randomness of weighted choices and jitter. Requests hold
+  // the states vector by shared_ptr: a reload swaps in a new one without moving the old under them.
+  std::shared_ptr<router::TargetStates> target_states;
   router::RetryBudget retry_budget;
   router::Rng rng;
-  telemetry::RouterShard& router_metrics;
+  telemetry::RouterShard* router_metrics;
   AccessLog access_log;
   std::unordered_set<SessionBase*> sessions;
-  const Runtime& runtime() const { return *shared.runtime; }
+  const Runtime& runtime() const { return *runtime_ptr; }
+  // Switches to `next` (on this worker's thread): metrics shards, routing states carried over by target name
+  // (a target that survives the reload keeps its health and latency), the retry budget's policy.
+  void AdoptRuntime(std::shared_ptr<const Runtime> next);
 };
 
 // Each session registers itself so that a drain can close idle keep-alive connections at once.

@@ -1,0 +1,80 @@
+// Config reload on SIGHUP: new routes serve at once, a stream in flight finishes on the snapshot it started
+// with, an invalid file keeps the running config, and removed routes stop serving.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { startMock, startGateway, gatewayConfig, waitFor } from './lib/harness.mjs';
+
+let mock;
+let gw;
+const messages = [{ role: 'user', content: 'hello' }];
+
+function chat(model, extra = {}, headers = {}) {
+  return fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model, messages, ...extra }),
+  });
+}
+
+// The mock picks behaviour from the upstream model name: gpt-slow streams 10 chunks at 5 tokens/s (~2 s).
+function config() {
+  const c = gatewayConfig(mock.url);
+  c.models['gpt-slow'] = { provider: 'mock', model: 'chunks-10-tps-5' };
+  return c;
+}
+
+function logged(event) {
+  const all = [...gw.lines, ...gw.stderr.join('').split('\n')];
+  return all.some((l) => { try { return JSON.parse(l).event === event; } catch { return false; } });
+}
+
+before(async () => {
+  mock = await startMock();
+  gw = await startGateway(config());
+});
+after(async () => { await gw?.stop(); await mock?.stop(); });
+
+test('SIGHUP adds a route while a stream started before the reload completes on the old snapshot', async () => {
+  assert.equal((await chat('gpt-new')).status, 404);
+  // ~2 s stream: 10 chunks at 5 tokens/s.
+  const slow = await chat('gpt-slow', { stream: true });
+  assert.equal(slow.status, 200);
+  let streamEndedAt = 0;
+  const bodyDone = slow.text().then((t) => { streamEndedAt = Date.now(); return t; });
+
+  const next = config();
+  next.models['gpt-new'] = { provider: 'mock', model: 'mock-new-upstream' };
+  writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+  gw.proc.kill('SIGHUP');
+  await waitFor(async () => (await chat('gpt-new')).status === 200);
+  const reloadedAt = Date.now();
+  assert.equal((await mock.lastRequest()).body.model ?? JSON.parse((await mock.lastRequest()).body).model, 'mock-new-upstream');
+  assert.ok(logged('reloaded'));
+
+  const text = await bodyDone;
+  assert.ok(reloadedAt < streamEndedAt, 'the reload happened while the stream was still open');
+  assert.ok(text.includes('data: [DONE]'), 'the stream begun before the reload ended normally');
+  assert.equal((await chat('gpt-test')).status, 200, 'unchanged routes keep serving');
+});
+
+test('an invalid file is refused and the running config stays', async () => {
+  writeFileSync(gw.configPath, 'server: { listn: "oops" }\n');
+  gw.proc.kill('SIGHUP');
+  await waitFor(() => logged('reload_failed'));
+  assert.equal((await chat('gpt-new')).status, 200);
+  assert.equal((await chat('gpt-test')).status, 200);
+});
+
+test('a route removed by a reload stops serving; metrics keep rendering', async () => {
+  const next = config();
+  delete next.models['gpt-test'];
+  next.models['gpt-new'] = { provider: 'mock', model: 'mock-new-upstream' };
+  writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+  gw.proc.kill('SIGHUP');
+  await waitFor(async () => (await chat('gpt-test')).status === 404);
+  assert.equal((await chat('gpt-new')).status, 200);
+  const metrics = await gw.metrics();
+  assert.match(metrics, /sluice_requests_total\{model="gpt-new"/);
+  assert.ok(!gw.stderr.join('').includes('sk-provider-secret-123'), 'no key in the logs');
+});
