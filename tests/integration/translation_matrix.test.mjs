@@ -432,3 +432,100 @@ test('models list: Anthropic SDK gets Anthropic shape, OpenAI SDK gets OpenAI sh
   assert.ok(o.every((m) => m.object === 'model'));
   assert.deepEqual(o.map((m) => m.id).sort(), ids.slice().sort());
 });
+
+// Tool-call round trips: the client sends its tool result back (SDK streaming helpers accumulate the answer);
+// every provider must receive the call and its result linked in its own form. The mock enforces each dialect's
+// turn rules (Gemini functionResponse after functionCall, Bedrock toolResult after toolUse, Anthropic
+// tool_result after tool_use) and answers 400 otherwise.
+const RESULT = 'sunny-and-21C';
+const ROUND_TRIP = {
+  async openai(model) {
+    const s = oai.chat.completions.stream({
+      model, tools: oaiTools, messages: [
+        { role: 'user', content: USER_TEXT },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_rt_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+        { role: 'tool', tool_call_id: 'call_rt_1', content: RESULT },
+      ],
+    });
+    return (await s.finalChatCompletion()).choices[0].message.content;
+  },
+  async anthropic(model) {
+    const m = await ant.messages.stream({
+      model, max_tokens: 256, tools: antTools, messages: [
+        { role: 'user', content: USER_TEXT },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_rt_1', name: 'get_weather', input: { city: 'Paris' } }] },
+        { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'toolu_rt_1', content: RESULT }] },
+      ],
+    }).finalMessage();
+    return m.content.filter((b) => b.type === 'text').map((b) => b.text).join('');
+  },
+  async responses(model) {
+    const r = await oai.responses.stream({
+      model, tools: respTools, input: [
+        { role: 'user', content: USER_TEXT },
+        { type: 'function_call', call_id: 'call_rt_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_rt_1', output: RESULT },
+      ],
+    }).finalResponse();
+    return r.output_text;
+  },
+};
+
+function checkRoundTrip(provider, b) {
+  const text = JSON.stringify(b);
+  assert.ok(text.includes(RESULT), `${provider}: the tool result did not reach the upstream`);
+  switch (provider) {
+    case 'compat': case 'azure': case 'azurev1': {
+      const call = b.messages.find((m) => m.role === 'assistant')?.tool_calls?.[0];
+      const result = b.messages.find((m) => m.role === 'tool');
+      assert.equal(call.function.name, 'get_weather');
+      assert.deepEqual(JSON.parse(call.function.arguments), { city: 'Paris' });
+      assert.equal(result.tool_call_id, call.id);
+      assert.ok(JSON.stringify(result.content).includes(RESULT));
+      break;
+    }
+    case 'anthropic': {
+      const use = b.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).find((c) => c.type === 'tool_use');
+      const res = b.messages.flatMap((m) => (Array.isArray(m.content) ? m.content : [])).find((c) => c.type === 'tool_result');
+      assert.equal(use.name, 'get_weather');
+      assert.deepEqual(use.input, { city: 'Paris' });
+      assert.equal(res.tool_use_id, use.id);
+      break;
+    }
+    case 'gemini': case 'vertex': {
+      const parts = b.contents.flatMap((c) => c.parts.map((p) => ({ role: c.role, ...p })));
+      const fc = parts.find((p) => p.functionCall);
+      const fr = parts.find((p) => p.functionResponse);
+      assert.equal(fc.role, 'model');
+      assert.equal(fc.functionCall.name, 'get_weather');
+      assert.deepEqual(fc.functionCall.args, { city: 'Paris' });
+      assert.equal(fr.role, 'user');
+      assert.equal(fr.functionResponse.name, 'get_weather');
+      break;
+    }
+    case 'bedrock': {
+      const blocks = b.messages.flatMap((m) => m.content);
+      const use = blocks.find((c) => c.toolUse)?.toolUse;
+      const res = blocks.find((c) => c.toolResult)?.toolResult;
+      assert.equal(use.name, 'get_weather');
+      assert.deepEqual(use.input, { city: 'Paris' });
+      assert.equal(res.toolUseId, use.toolUseId);
+      break;
+    }
+    default:
+      assert.fail(`no round-trip check for ${provider}`);
+  }
+}
+
+for (const provider of Object.keys(PROVIDERS)) {
+  for (const [dialect, send] of Object.entries(ROUND_TRIP)) {
+    test(`${dialect} → ${provider}: tool result round trip (streamed, SDK helper)`, { skip: !haveSdks }, async () => {
+      const answer = await send(`${provider}-plain`);
+      assert.equal(typeof answer, 'string');
+      assert.ok(answer.length > 0, 'an answer after the tool result');
+      const up = await mock.lastRequest();
+      assert.ok(!up.body_raw.includes(CLIENT_KEY));
+      checkRoundTrip(provider, up.body);
+    });
+  }
+}
