@@ -304,12 +304,7 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
 
 core::Result<std::string> AnthropicAdapter::EncodeBody(const ir::ChatRequest& request,
                                                        const Target& target) {
-  std::array<unsigned char, 16384> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  BodyBuilder builder(request, &mr);
-  auto body = builder.Build(target);
-  if (!body) return body.error();
-  return json::serialize(*body);
+  return SerializeBuiltBody([&](json::monotonic_resource* mr) { return BodyBuilder(request, mr).Build(target); });
 }
 
 core::Result<UpstreamRequest> AnthropicAdapter::BuildRequest(const ir::ChatRequest& request,

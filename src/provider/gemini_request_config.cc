@@ -216,11 +216,8 @@ std::vector<Header> GeminiAdapter::Headers(const Target& target) const {
 
 core::Result<std::string> GeminiAdapter::EncodeBody(const ir::ChatRequest& request,
                                                     const Target& target) {
-  std::array<unsigned char, 16384> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  auto body = Build(request, NormalizedModel(target.model), &mr);
-  if (!body) return body.error();
-  return json::serialize(*body);
+  return SerializeBuiltBody(
+      [&](json::monotonic_resource* mr) { return Build(request, NormalizedModel(target.model), mr); });
 }
 
 core::Result<UpstreamRequest> GeminiAdapter::BuildRequest(const ir::ChatRequest& request,

@@ -4,7 +4,10 @@
 // Thread rule: pure functions.
 #pragma once
 
+#include <array>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <string>
 #include <string_view>
@@ -15,6 +18,17 @@
 #include "ir/stream_event.h"
 
 namespace sluice::provider {
+
+// Builds a request body with `build(memory_resource*)` (returning a Result of a JSON value) and serialises it.
+// The DOM lives in a 16 KB stack arena, so a typical request allocates only its output string.
+template <class BuildFn>
+core::Result<std::string> SerializeBuiltBody(BuildFn&& build) {
+  std::array<unsigned char, 16384> stack_buffer;
+  boost::json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
+  auto body = build(&mr);
+  if (!body) return body.error();
+  return boost::json::serialize(*body);
+}
 
 // The member's string value, or empty when absent or not a string.
 inline std::string_view StringView(const boost::json::object& o, std::string_view key) {

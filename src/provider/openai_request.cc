@@ -306,12 +306,8 @@ core::Result<json::object> BodyBuilder::Build(const Target& target) {
 core::Result<std::string> OpenAiAdapter::EncodeBody(const ir::ChatRequest& request,
                                                     const Target& target,
                                                     const OpenAiAdapterOptions& options) {
-  std::array<unsigned char, 16384> stack_buffer;
-  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
-  BodyBuilder builder(request, options, &mr);
-  auto body = builder.Build(target);
-  if (!body) return body.error();
-  return json::serialize(*body);
+  return SerializeBuiltBody(
+      [&](json::monotonic_resource* mr) { return BodyBuilder(request, options, mr).Build(target); });
 }
 
 core::Result<UpstreamRequest> OpenAiAdapter::BuildRequest(const ir::ChatRequest& request,

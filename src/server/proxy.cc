@@ -84,6 +84,11 @@ struct EarlyFailure {
   Error error;
   std::string body;  // the client-dialect error body when the upstream produced it (else rendered from error)
   int status = 0;
+  void Set(Error e) {
+    set = true;
+    status = e.Status();
+    error = std::move(e);
+  }
 };
 
 void RecordSuccess(telemetry::RouterShard* router_metrics, const RuntimeModel& model, uint32_t slot,
@@ -388,9 +393,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     }
     if (!prepared.ok()) {
       // This target cannot take the request as asked (a parameter its provider cannot honour); another may.
-      last.set = true;
-      last.error = prepared.error();
-      last.status = last.error.Status();
+      last.Set(prepared.error());
       if (state.in_flight > 0) --state.in_flight;
       state.breaker.OnCancel(route.breaker, Clock::now());
       router_metrics->AttemptEnded(spec.slot);
@@ -432,9 +435,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     rec.upstream_reused = ex->reused_connection();
     if (!sent.ok()) {
       worker.metrics->RecordUpstreamError(provider.metric_id, sent.error().code);
-      last.set = true;
-      last.error = sent.error();
-      last.status = last.error.Status();
+      last.Set(sent.error());
       fail(router::ClassifyError(sent.error(), false), std::nullopt);
       continue;
     }
@@ -491,9 +492,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     }
     if (!body.ok()) {
       worker.metrics->RecordUpstreamError(provider.metric_id, body.error().code);
-      last.set = true;
-      last.error = body.error();
-      last.status = last.error.Status();
+      last.Set(body.error());
       fail(router::ClassifyError(body.error(), false), std::nullopt);
       continue;
     }
@@ -502,9 +501,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       int client_status = 0;
       last.body =
           UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);
-      last.set = true;
-      last.error = Error{ErrorCode::kUpstreamError, "upstream error", client_status, {}};
-      last.status = client_status;
+      last.Set(Error{ErrorCode::kUpstreamError, "upstream error", client_status, {}});
       fail(router::ClassifyStatus(static_cast<int>(status)), RetryAfterOf(*ex));
       continue;
     }
