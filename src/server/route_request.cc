@@ -84,8 +84,8 @@ void DescribeRequest(const router::RoutingTables& routing, const router::Route& 
   std::string_view max_tokens = MemberValue(call, body, "max_tokens");
   if (max_tokens.empty()) max_tokens = MemberValue(call, body, "max_completion_tokens");
   traits.output_tokens = ParseCount(max_tokens);
-  out.consumer = std::string(request[routing.consumer_header]);
-  out.team = std::string(request[routing.team_header]);
+  out.consumer = request[routing.consumer_header];
+  out.team = request[routing.team_header];
 
   const bool rules = route.strategy == router::Strategy::kRules;
   const bool need_ir = call.api != ClientApi::kOpenAiEmbeddings &&
@@ -104,7 +104,7 @@ void DescribeRequest(const router::RoutingTables& routing, const router::Route& 
       break;
     case config::StickyBy::kConsumer:
     case config::StickyBy::kTeam: {
-      const std::string& v = policy.sticky.by == config::StickyBy::kConsumer ? out.consumer : out.team;
+      std::string_view v = policy.sticky.by == config::StickyBy::kConsumer ? out.consumer : out.team;
       if (!v.empty()) {
         traits.has_sticky_key = true;
         traits.sticky_key = router::StickyKey(v);

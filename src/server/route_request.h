@@ -7,6 +7,7 @@
 
 #include <list>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "router/route_config.h"
@@ -22,8 +23,8 @@ struct RouteRequest {
   std::vector<router::RequestAttribute> attributes;
   // Lower-cased header names, metadata values; a list: stable addresses, and no allocation when unused.
   std::list<std::string> owned;
-  std::string consumer;
-  std::string team;
+  std::string_view consumer;  // views into the request, which outlives the routing decision
+  std::string_view team;
 };
 
 // Fills `out` for `call` on `route`. May decode the call's IR (EnsureChatIr) when the route needs it.
