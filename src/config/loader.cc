@@ -63,7 +63,7 @@ LoadResult Parse(const YAML::Node& document, const std::string& source_name, con
     ParseUpstream(r, m->Get("upstream"), config->upstream, notes);
     ParseStreaming(r, m->Get("streaming"), config->streaming);
     ParseLog(r, m->Get("log"), config->log);
-    ParseTokenizer(r, m->Get("tokenizer"), config->tokenizer);
+    ParseTokenizer(r, m->Get("tokenizer"), config->tokenizer, notes);
     ParseProviders(r, m->Get("providers"), config->upstream.timeouts, config->providers, notes);
     ParseRouting(r, m->Get("routing"), config->routing);
     ParseModels(r, m->Get("models"), config->routing, config->models, notes);

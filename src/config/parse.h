@@ -40,7 +40,7 @@ void ParseAdmin(Reader& r, const Field* field, AdminConfig& out, ParseNotes& not
 void ParseUpstream(Reader& r, const Field* field, UpstreamConfig& out, ParseNotes& notes);
 void ParseStreaming(Reader& r, const Field* field, StreamingConfig& out);
 void ParseLog(Reader& r, const Field* field, LogConfig& out);
-void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out);
+void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out, const ParseNotes& notes);
 // A timeouts block whose unspecified keys keep the values already in `out`.
 void ParseUpstreamTimeouts(Reader& r, const Field& field, UpstreamTimeouts& out);
 

@@ -8,6 +8,8 @@
 
 #include "config/parse.h"
 #include "config/units.h"
+#include "tokenizer/hf_chat_count.h"
+#include "tokenizer/hf_registry.h"
 
 namespace sluice::config {
 namespace {
@@ -183,7 +185,52 @@ void ParseLog(Reader& r, const Field* field, LogConfig& out) {
   ReadBool(r, m->Get("access_log"), out.access_log);
 }
 
-void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out) {
+namespace {
+
+// tokenizer_file / chat_framing of one tokenizer.models rule. The file is loaded here (once per path: the
+// tokenizer registry keeps it for the runtime build), so `sluice check` reports an unsupported file with
+// its YAML line. False when the rule is unusable (errors recorded).
+bool ParseTokenizerFile(Reader& r, const Mapping& body, TokenizerModelRule& rule, const ParseNotes& notes) {
+  const Field* file = body.Get("tokenizer_file");
+  const Field* framing = body.Get("chat_framing");
+  if (!file) {
+    if (framing) r.Error(*framing, "chat_framing needs tokenizer_file");
+    return !framing;
+  }
+  for (const char* other : {"encoding", "estimate_factor"}) {
+    if (const Field* f = body.Get(other)) {
+      r.Error(*f, std::string(other) + " cannot be combined with tokenizer_file (the file is the exact tokenizer)");
+      return false;
+    }
+  }
+  std::optional<Scalar> path = r.Text(*file);
+  if (!path || !CheckReadableFile(r, *file, *path, notes.base_dir, rule.tokenizer_file)) return false;
+  auto tok = tokenizer::LoadHfTokenizer(rule.tokenizer_file);
+  if (!tok.ok()) {
+    r.Error(*file, "unsupported tokenizer file: " + tok.error().message);
+    return false;
+  }
+  tokenizer::ChatFraming chosen = (*tok)->DetectedFraming();
+  if (framing) {
+    std::optional<Scalar> s = r.Text(*framing);
+    if (!s) return false;
+    if (!tokenizer::ParseChatFraming(s->value, &chosen)) {
+      r.Error(*framing, "must be one of llama3, chatml, deepseek_v3, none" + s->Shown());
+      return false;
+    }
+    std::string missing;
+    if (!tokenizer::FramingSupported(**tok, chosen, &missing)) {
+      r.Error(*framing, "the tokenizer file has no added token " + missing + " that " + s->value + " framing uses");
+      return false;
+    }
+  }
+  rule.chat_framing = std::string(tokenizer::ChatFramingName(chosen));
+  return true;
+}
+
+}  // namespace
+
+void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out, const ParseNotes& notes) {
   if (field == nullptr) return;
   std::optional<Mapping> m = r.Map(*field, {"preload", "allow_estimate", "models"});
   if (!m) return;
@@ -196,8 +243,10 @@ void ParseTokenizer(Reader& r, const Field* field, TokenizerConfig& out) {
   for (const Field& entry : rules->entries()) {
     TokenizerModelRule rule;
     rule.prefix = entry.key;
-    std::optional<Mapping> body = r.Map(entry, {"encoding", "estimate_factor"});
+    std::optional<Mapping> body =
+        r.Map(entry, {"encoding", "estimate_factor", "tokenizer_file", "chat_framing"});
     if (!body) continue;
+    if (!ParseTokenizerFile(r, *body, rule, notes)) continue;
     if (const Field* enc = body->Get("encoding")) {
       if (std::optional<Scalar> s = r.Text(*enc)) {
         if (s->value == "o200k_base" || s->value == "cl100k_base") {

@@ -269,6 +269,10 @@ struct TokenizerModelRule {
   std::string encoding = "o200k_base";  // o200k_base | cl100k_base
   double estimate_factor = 0;        // 0: the encoding is the model's exact tokenizer; >0: count × factor,
                                      // reported as an estimate
+  // The model's Hugging Face tokenizer.json (byte-level BPE), resolved against the config file's folder and
+  // checked loadable at load time; set, it counts exactly (excludes encoding/estimate_factor).
+  std::string tokenizer_file;
+  std::string chat_framing;          // llama3 | chatml | deepseek_v3 | none; empty: detected from the file
 };
 
 struct TokenizerConfig {

@@ -1,6 +1,8 @@
 // count_tokens: the local answer, or the provider's count when the route refuses estimates. Which one is
 // decided per route (RoutePolicy::allow_token_estimate, resolved from the route's `allow_token_estimate`
-// over tokenizer.allow_estimate); models with an exact public tokenizer are always counted locally.
+// over tokenizer.allow_estimate); models with an exact public tokenizer are always counted locally. The
+// tokenizer is the one of the route's first target's upstream model (the client's name for "*" targets
+// and names no route serves).
 // The provider that counts is the route's first target's:
 //  - Anthropic: the body goes to its /v1/messages/count_tokens as is, with the model name replaced (a "*"
 //    pass-through target keeps the client's name).
@@ -248,33 +250,35 @@ Error NoProviderCount(const Counter& counter, std::string_view requested) {
 
 net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                          bool keep_alive) {
+  // The route serving the requested name decides who counts, and its first target's upstream model is the
+  // one whose tokenizer counts: an alias of gpt-4o is exact, an alias of a Claude model is not.
+  std::vector<dialect::JsonMember> members;
+  const dialect::JsonMember* model_member = nullptr;
+  std::string requested;
+  if (dialect::ScanTopLevelMembers(request.body(), members)) {
+    for (const auto& m : members) {
+      if (!dialect::KeyEquals(m, "model")) continue;
+      if (dialect::DecodeJsonString(request.body().substr(m.value_begin, m.value_end - m.value_begin), requested))
+        model_member = &m;
+      break;
+    }
+  }
+  const Counter counter = model_member ? CounterFor(rt, requested) : Counter{};
   // Estimates are refused at first: an exact model is answered at once, any other comes back as kForward
-  // (with the body validated), and its route then decides.
-  tokenizer::CountTokensOptions exact_only;
-  exact_only.allow_estimate = false;
-  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, exact_only);
+  // (with the body validated), and its route then decides. A body without a string model is refused here.
+  tokenizer::CountTokensOptions options;
+  options.allow_estimate = false;
+  if (counter.provider && !counter.upstream_model.empty()) options.tokenizer_model = counter.upstream_model;
+  auto reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, options);
   if (!reply.ok()) co_return co_await SendAnthropicError(worker, io, reply.error(), keep_alive);
   if (reply->kind == tokenizer::CountTokensReply::Kind::kForward) {
-    std::vector<dialect::JsonMember> members;
-    const dialect::JsonMember* model_member = nullptr;
-    std::string requested;
-    if (dialect::ScanTopLevelMembers(request.body(), members)) {
-      for (const auto& m : members) {
-        if (!dialect::KeyEquals(m, "model")) continue;
-        if (dialect::DecodeJsonString(request.body().substr(m.value_begin, m.value_end - m.value_begin), requested))
-          model_member = &m;
-        break;
-      }
-    }
     if (!model_member) {  // cannot happen after kForward (it needs a string model); answer rather than assume
       Error error{ErrorCode::kInvalidRequest, "model: Input should be a valid string", 0, "model"};
       co_return co_await SendAnthropicError(worker, io, error, keep_alive);
     }
-    Counter counter = CounterFor(rt, requested);
     if (counter.allow_estimate) {
-      tokenizer::CountTokensOptions estimate;
-      estimate.allow_estimate = true;
-      reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, estimate);
+      options.allow_estimate = true;
+      reply = tokenizer::AnswerAnthropicCountTokens(request.body(), rt.token_models, options);
       if (!reply.ok()) co_return co_await SendAnthropicError(worker, io, reply.error(), keep_alive);
     } else {
       const config::ProviderType type =

@@ -1,5 +1,7 @@
 #include "server/runtime.h"
 
+#include "tokenizer/hf_registry.h"
+
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <chrono>
@@ -82,6 +84,14 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     r.tokenizer.exact = rule.estimate_factor == 0;
     r.tokenizer.factor = rule.estimate_factor == 0 ? 1.0 : rule.estimate_factor;
     r.tokenizer.family = "config:" + rule.prefix;
+    if (!rule.tokenizer_file.empty()) {
+      // Loaded and validated by the config loader; this is a registry hit (a changed file loads again).
+      auto tok = tokenizer::LoadHfTokenizer(rule.tokenizer_file);
+      if (!tok.ok()) throw std::runtime_error("tokenizer.models." + rule.prefix + ": " + tok.error().message);
+      r.tokenizer.hf = std::move(tok).value();
+      tokenizer::ParseChatFraming(rule.chat_framing, &r.tokenizer.framing);
+      r.tokenizer.family = "hf:" + r.tokenizer.hf->name();
+    }
     rt->token_models.Set(std::move(r));
   }
   for (auto& p : rt->providers) p.metric_id = rt->metrics->FindProvider(p.config->name);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "tokenizer/chat_count.h"
+#include "tokenizer/hf_chat_count.h"
 #include "tokenizer/image_tokens.h"
 #include "tokenizer/registry.h"
 
@@ -80,6 +81,7 @@ core::Result<TokenCount> CountAnthropicMessages(const json::object& request, con
   const json::value* messages = request.if_contains("messages");
   if (!messages || !messages->is_array()) return BadRequest("messages: Field required");
   const ModelTokenizer mt = models.Lookup(model);
+  if (mt.hf) return CountAnthropicMessagesHf(request, mt, limit);  // the model's own tokenizer file
   auto enc = GetEncoding(mt.encoding);
   if (!enc.ok()) return enc.error();
   const uint64_t raw_limit =

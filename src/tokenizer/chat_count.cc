@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 #include <cmath>
 
+#include "tokenizer/hf_chat_count.h"
 #include "tokenizer/image_tokens.h"
 #include "tokenizer/registry.h"
 
@@ -59,15 +60,7 @@ void CountOpenAiContentParts(const json::array& parts, Counter& c, const ModelTo
     if (type == "text" || type == "input_text") {
       c.Text(StringOr(p, "text"));
     } else if (type == "image_url") {
-      const json::value* iu = p.if_contains("image_url");
-      std::string_view url, detail;
-      if (iu && iu->is_object()) {
-        url = StringOr(iu->get_object(), "url");
-        detail = StringOr(iu->get_object(), "detail");
-      } else if (iu && iu->is_string()) {
-        url = iu->get_string();
-      }
-      c.Add(OpenAiImageTokens(SniffDataUriImageSize(url), detail == "low", mt.mini_images));
+      c.Add(OpenAiImagePartTokens(p, mt.mini_images));
     } else if (type == "refusal") {
       c.Text(StringOr(p, "refusal"));
     }
@@ -130,6 +123,7 @@ core::Result<TokenCount> CountOpenAiChat(const json::object& request, const Mode
   const json::value* messages = request.if_contains("messages");
   if (!messages || !messages->is_array()) return BadRequest("'messages' must be an array", "messages");
   const ModelTokenizer mt = models.Lookup(model);
+  if (mt.hf) return CountOpenAiChatHf(request, mt, limit);  // the model's own tokenizer file
   auto enc = GetEncoding(mt.encoding);
   if (!enc.ok()) return enc.error();
   // An estimate scales the count, so the raw limit is scaled back before counting.

@@ -8,13 +8,16 @@
 #include <string>
 
 #include "tokenizer/count_api.h"
+#include "tokenizer/hf_chat_count.h"
+#include "tokenizer/hf_registry.h"
 #include "tokenizer/registry.h"
 
 namespace sluice::tokenizer {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: sluice tokens [--model M | --encoding o200k_base|cl100k_base] [--ids] [--json] [--chat] < input\n";
+    "usage: sluice tokens [--model M | --encoding o200k_base|cl100k_base | --tokenizer-file tokenizer.json\n"
+    "                     [--chat-framing llama3|chatml|deepseek_v3|none]] [--ids] [--json] [--chat] < input\n";
 
 std::string JsonString(std::string_view s) {
   std::string out = "\"";
@@ -26,17 +29,85 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
+void PrintIds(const std::vector<uint32_t>& ids, std::string_view sep, std::ostream& out) {
+  for (size_t i = 0; i < ids.size(); ++i) out << (i ? sep : "") << ids[i];
+}
+
+// --tokenizer-file: every count uses that Hugging Face tokenizer.json (exact), whatever the model name.
+int RunHfTokens(const std::string& model, const std::string& path, const std::string& framing_name,
+                const std::string& input, bool ids, bool json, bool chat, std::ostream& out, std::ostream& err) {
+  auto tok = LoadHfTokenizer(path);
+  if (!tok.ok()) {
+    err << "sluice tokens: " << tok.error().message << "\n";
+    return 1;
+  }
+  ModelRule rule;
+  rule.tokenizer.exact = true;
+  rule.tokenizer.hf = *tok;
+  rule.tokenizer.family = "hf:" + (*tok)->name();
+  rule.tokenizer.framing = (*tok)->DetectedFraming();
+  if (!framing_name.empty()) {
+    std::string missing;
+    if (!ParseChatFraming(framing_name, &rule.tokenizer.framing)) {
+      err << "sluice tokens: unknown chat framing " << framing_name << " (llama3, chatml, deepseek_v3, none)\n";
+      return 2;
+    }
+    if (!FramingSupported(**tok, rule.tokenizer.framing, &missing)) {
+      err << "sluice tokens: the tokenizer file has no added token " << missing << " for " << framing_name << "\n";
+      return 1;
+    }
+  }
+  uint64_t tokens = 0;
+  std::vector<uint32_t> id_list;
+  if (chat) {
+    ModelTable only;  // just this rule: the body's model name must not pick another tokenizer
+    only.Set(rule);
+    auto count = CountOpenAiChatBody(input, only);
+    if (!count.ok()) {
+      err << "sluice tokens: " << count.error().message << "\n";
+      return 1;
+    }
+    tokens = count->tokens;
+  } else if (ids || json) {
+    id_list = (*tok)->Encode(input);
+    tokens = id_list.size();
+  } else {
+    tokens = (*tok)->Count(input);
+  }
+  if (json) {
+    out << "{\"model\":" << JsonString(model) << ",\"tokenizer_file\":" << JsonString((*tok)->name())
+        << ",\"chat_framing\":\"" << ChatFramingName(rule.tokenizer.framing) << "\",\"tokens\":" << tokens
+        << ",\"exact\":true";
+    if (ids && !chat) {
+      out << ",\"ids\":[";
+      PrintIds(id_list, ",", out);
+      out << "]";
+    }
+    out << "}\n";
+  } else if (ids && !chat) {
+    PrintIds(id_list, " ", out);
+    out << "\n";
+  } else {
+    out << tokens << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunTokensCli(int argc, char** argv) { return RunTokensCli(argc, argv, std::cin, std::cout, std::cerr); }
 
 int RunTokensCli(int argc, char** argv, std::istream& in, std::ostream& out, std::ostream& err) {
-  std::string model = "gpt-4o", encoding_name;
+  std::string model = "gpt-4o", encoding_name, tokenizer_file, framing_name;
   bool ids = false, json = false, chat = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if ((a == "--model" || a == "--encoding") && i + 1 < argc) {
       (a == "--model" ? model : encoding_name) = argv[++i];
+    } else if (a == "--tokenizer-file" && i + 1 < argc) {
+      tokenizer_file = argv[++i];
+    } else if (a == "--chat-framing" && i + 1 < argc) {
+      framing_name = argv[++i];
     } else if (a.rfind("--model=", 0) == 0) {
       model = a.substr(8);
     } else if (a == "--ids") {
@@ -54,6 +125,11 @@ int RunTokensCli(int argc, char** argv, std::istream& in, std::ostream& out, std
     }
   }
   const std::string input((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!tokenizer_file.empty()) return RunHfTokens(model, tokenizer_file, framing_name, input, ids, json, chat, out, err);
+  if (!framing_name.empty()) {
+    err << "sluice tokens: --chat-framing needs --tokenizer-file\n";
+    return 2;
+  }
   const ModelTable models = ModelTable::Default();
   ModelTokenizer mt = models.Lookup(model);
   if (!encoding_name.empty()) {

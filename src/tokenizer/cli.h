@@ -4,6 +4,8 @@
 //   --ids        print the token ids (space-separated) instead of the count
 //   --json       print {"model","encoding","tokens","exact"[,"ids"]}
 //   --chat       stdin is an OpenAI chat completions request body; counts prompt tokens with framing
+//   --tokenizer-file F  count with the Hugging Face tokenizer.json F (exact) instead of the model table;
+//                --chat-framing llama3|chatml|deepseek_v3|none overrides the framing detected from F
 // Exit codes: 0 ok, 1 tokenizer unavailable or bad input, 2 usage.
 // Thread rule: called once from main on the main thread.
 #pragma once

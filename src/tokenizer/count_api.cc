@@ -24,6 +24,9 @@ core::Result<CountTokensReply> AnswerAnthropicCountTokens(std::string_view body,
                                                           const CountTokensOptions& options) {
   auto request = ParseObject(body);
   if (!request.ok()) return request.error();
+  if (!options.tokenizer_model.empty()) {
+    if (auto* m = request->if_contains("model"); m && m->is_string()) *m = options.tokenizer_model;
+  }
   CountTokensReply reply;
   if (const auto* m = request->if_contains("model"); m && m->is_string() && !options.allow_estimate &&
                                                      !models.Lookup(m->get_string()).exact) {

@@ -123,4 +123,16 @@ uint64_t AnthropicImageTokens(std::optional<ImageSize> size) {
   return static_cast<uint64_t>(std::ceil(std::floor(w) * std::floor(h) / 750));
 }
 
+uint64_t OpenAiImagePartTokens(const boost::json::object& part, bool mini_pricing) {
+  std::string_view url, detail;
+  if (const boost::json::value* iu = part.if_contains("image_url"); iu && iu->is_object()) {
+    const boost::json::object& o = iu->get_object();
+    if (const auto* u = o.if_contains("url"); u && u->is_string()) url = u->get_string();
+    if (const auto* d = o.if_contains("detail"); d && d->is_string()) detail = d->get_string();
+  } else if (iu && iu->is_string()) {
+    url = iu->get_string();
+  }
+  return OpenAiImageTokens(SniffDataUriImageSize(url), detail == "low", mini_pricing);
+}
+
 }  // namespace sluice::tokenizer

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 namespace sluice::tokenizer {
 
 struct ImageSize {
@@ -28,5 +30,9 @@ std::optional<ImageSize> SniffImageSize(std::string_view bytes);
 
 uint64_t OpenAiImageTokens(std::optional<ImageSize> size, bool low_detail, bool mini_pricing);
 uint64_t AnthropicImageTokens(std::optional<ImageSize> size);
+
+// The cost of an OpenAI `{"type":"image_url","image_url":{"url","detail"}}` content part (`image_url` may
+// also be the URL string itself).
+uint64_t OpenAiImagePartTokens(const boost::json::object& part, bool mini_pricing);
 
 }  // namespace sluice::tokenizer

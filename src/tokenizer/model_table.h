@@ -4,13 +4,17 @@
 // Thread rule: built once per config snapshot (Default() plus overrides), immutable afterwards.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "tokenizer/chat_framing.h"
 #include "tokenizer/encoding.h"
 
 namespace sluice::tokenizer {
+
+class HfTokenizer;  // tokenizer/hf_tokenizer.h
 
 struct ModelTokenizer {
   bool exact = false;               // true: the provider's own tokenizer; false: an estimate
@@ -19,6 +23,10 @@ struct ModelTokenizer {
   std::string family;               // "openai-o200k", "openai-cl100k", "anthropic", "gemini", ...
   bool legacy_tools = false;        // cl100k-era function framing (10 tokens per function, not 7)
   bool mini_images = false;         // gpt-4o-mini image pricing (2833 + 5667 per tile)
+  // Set: the model's own Hugging Face tokenizer file counts it (exact; `encoding` is unused), and chat
+  // requests are framed by its chat template's layout (tokenizer.models.<prefix>.tokenizer_file).
+  std::shared_ptr<const HfTokenizer> hf;
+  ChatFraming framing = ChatFraming::kNone;
 };
 
 struct ModelRule {

@@ -31,6 +31,8 @@ function cfg(mockUrl, allowEstimate) {
       'gemini-loose': { provider: 'gem', allow_token_estimate: true },
       'llama-3-70b': { provider: 'mock', allow_token_estimate: false },
       'gpt-4o': { provider: 'mock', allow_token_estimate: false },
+      'house-model': { provider: 'mock', model: 'gpt-4o', allow_token_estimate: false },  // an alias of gpt-4o
+      'house-claude': { provider: 'claude', model: 'claude-sonnet-4-5' },
     },
   });
 }
@@ -66,11 +68,23 @@ test('a config override picks the encoding', async () => {
   assert.ok(r.body.input_tokens > 0);
 });
 
-test('an estimate is marked as one', async () => {
+test('an estimate is marked as one and scaled by its family factor', async () => {
   const r = await count(local, { model: 'claude-sonnet-4-5', messages });
   assert.equal(r.status, 200);
   assert.equal(r.kind, 'estimate');
-  assert.ok(r.body.input_tokens > 0);
+  assert.equal(r.body.input_tokens, 11);  // ceil(9 o200k tokens x 1.15, the Claude factor)
+});
+
+test("an alias is counted with its upstream model's tokenizer", async () => {
+  for (const gw of [local, strict]) {
+    const r = await count(gw, { model: 'house-model', messages });
+    assert.equal(r.status, 200);
+    assert.equal(r.kind, 'exact');  // gpt-4o upstream: exact, and never forwarded
+    assert.equal(r.body.input_tokens, 9);
+  }
+  const claude = await count(local, { model: 'house-claude', messages });
+  assert.equal(claude.kind, 'estimate');
+  assert.equal(claude.body.input_tokens, 11);
 });
 
 test('without estimates, a Claude model served by an Anthropic provider is counted by the provider', async () => {

@@ -9,6 +9,7 @@
 #include <iostream>
 #include <string>
 
+#include "ids_line.h"
 #include "tokenizer/registry.h"
 
 int main(int argc, char** argv) {
@@ -46,14 +47,7 @@ int main(int argc, char** argv) {
       std::cerr << "tokenizer_dump: Count() disagrees with Encode() on line " << n << "\n";
       return 3;
     }
-    out.clear();
-    out.push_back('[');
-    for (size_t i = 0; i < ids.size(); ++i) {
-      if (i) out.push_back(',');
-      out += std::to_string(ids[i]);
-    }
-    out += "]\n";
-    std::cout << out;
+    PrintIdsLine(ids, out);
   }
   return 0;
 }

