@@ -2,10 +2,11 @@
 # Before/after load benchmark of two sluice builds in one run: the same mock upstream, the same config and the
 # same ~1 KB chat request, the two binaries measured in turn (A, B, A, B, …) so machine noise hits both.
 # Reports per binary the median requests/s and CPU time per request (/proc/<pid>/stat utime+stime over the
-# measured run), and the B/A ratios. Non-streaming only (the request path, not the stream loop).
+# measured run), and the B/A ratios. With --stream, the request is a stream of 200 events as fast as the mock
+# writes them, and the figures are events/s and CPU µs per event (the stream loop, not the request path).
 #
 # usage: bench/load/ab.sh --a DIR_OR_BINARY --b DIR_OR_BINARY [--mock BINARY] [--rounds N] [--duration S]
-#                         [--conns N] [--config routed|plain]
+#                         [--conns N] [--stream]
 #   --a / --b     a build dir (uses src/sluice) or a sluice binary
 #   --mock        mock_llm binary (default: the --b build's tools/mock_llm/mock_llm)
 #   --rounds N    alternations (default 5); --duration S per measured run (default 5); --conns N (default 32)
@@ -13,7 +14,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-A="" B="" MOCK="" ROUNDS=5 DURATION=5 CONNS=32
+A="" B="" MOCK="" ROUNDS=5 DURATION=5 CONNS=32 STREAM=0
 while (($#)); do
   case "$1" in
     --a) A="$2"; shift 2 ;;
@@ -22,7 +23,8 @@ while (($#)); do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --conns) CONNS="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --stream) STREAM=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -52,9 +54,11 @@ MOCK_PORT=$(wait_line "$WORK/mock.out" '"listening"' | sed -n 's/.*"addr":"[^"]*
 cat >"$WORK/sluice.json" <<EOF
 {"server":{"listen":"127.0.0.1:0","workers":1},"admin":{"enabled":false},"log":{"access_log":false},
  "providers":{"mock":{"type":"openai_compatible","base_url":"http://127.0.0.1:$MOCK_PORT"}},
- "models":{"gpt-bench":{"provider":"mock"}}}
+ "models":{"gpt-bench":{"provider":"mock"},"bench-stream-chunks-200":{"provider":"mock"}}}
 EOF
-printf '{"model":"gpt-bench","stream":false,"max_tokens":256,"temperature":0.2,"messages":[{"role":"system","content":"You are a senior backend engineer. Answer concisely."},{"role":"user","content":"%s"}]}' \
+MODEL="gpt-bench" STREAM_JSON=false
+if ((STREAM)); then MODEL="bench-stream-chunks-200" STREAM_JSON=true; fi
+printf '{"model":"'"$MODEL"'","stream":'"$STREAM_JSON"',"max_tokens":256,"temperature":0.2,"messages":[{"role":"system","content":"You are a senior backend engineer. Answer concisely."},{"role":"user","content":"%s"}]}' \
   "$(head -c 900 /dev/zero | tr '\0' 'x')" >"$WORK/body.json"
 
 start() {  # binary name → port
@@ -67,7 +71,7 @@ PORT_A=$(start "$A" a)
 PORT_B=$(start "$B" b)
 PID_A=$(cat "$WORK/a.pid"); PID_B=$(cat "$WORK/b.pid")
 
-run() {  # name port pid → "rps us_per_req"
+run() {  # name port pid → "rps us_per_req" (--stream: "events_per_s us_per_event")
   BODY_FILE="$WORK/body.json" taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$HERE/chat.lua" "http://127.0.0.1:$2" >/dev/null
   local before after out rps reqs
   before=$(cpu_ticks "$3")
@@ -75,19 +79,25 @@ run() {  # name port pid → "rps us_per_req"
   after=$(cpu_ticks "$3")
   rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.]*\).*/\1/p')
   reqs=$(echo "$out" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')
+  if ((STREAM)); then
+    rps=$(echo "$out" | sed -n 's/.*"events_per_s":\([0-9.]*\).*/\1/p')
+    reqs=$(echo "$out" | sed -n 's/.*"events":\([0-9]*\).*/\1/p')
+  fi
   awk -v r="$rps" -v n="$reqs" -v t=$((after - before)) -v hz="$CLK_TCK" \
     'BEGIN { printf "%s %.2f\n", r, (n > 0 ? t / hz / n * 1e6 : 0) }'
 }
 : >"$WORK/a.res"; : >"$WORK/b.res"
+UNIT=request
+if ((STREAM)); then UNIT=event; fi
 for ((r = 1; r <= ROUNDS; r++)); do
   run a "$PORT_A" "$PID_A" >>"$WORK/a.res"
   run b "$PORT_B" "$PID_B" >>"$WORK/b.res"
-  echo "round $r: A $(tail -1 "$WORK/a.res")  B $(tail -1 "$WORK/b.res")  (req/s, CPU µs/req)" >&2
+  echo "round $r: A $(tail -1 "$WORK/a.res")  B $(tail -1 "$WORK/b.res")  ($UNIT/s, CPU µs/$UNIT)" >&2
 done
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2)}'; }
 RPS_A=$(awk '{print $1}' "$WORK/a.res" | median); RPS_B=$(awk '{print $1}' "$WORK/b.res" | median)
 CPU_A=$(awk '{print $2}' "$WORK/a.res" | median); CPU_B=$(awk '{print $2}' "$WORK/b.res" | median)
-echo "| binary | req/s (median of $ROUNDS) | CPU µs/request (median) |"
+echo "| binary | $UNIT/s (median of $ROUNDS) | CPU µs/$UNIT (median) |"
 echo "|---|---|---|"
 echo "| A $A | $RPS_A | $CPU_A |"
 echo "| B $B | $RPS_B | $CPU_B |"

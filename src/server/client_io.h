@@ -19,6 +19,9 @@ class ClientIo {
   // bytes (pipelining; they are kept for the next request) or StopWatching() was called (returns false).
   virtual net::awaitable<bool> WaitForDisconnect() = 0;
   virtual void StopWatching() = 0;
+  // The request was read and will not be read again (a stream is under way): the connection's read buffer
+  // may go until the next request. A no-op where the buffer is in use (a TLS disconnect watch reads into it).
+  virtual void ReleaseReadBuffer() {}
   // The peer's address for the access log.
   virtual std::string_view PeerAddress() const = 0;
 };

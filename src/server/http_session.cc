@@ -81,6 +81,12 @@ class Session final : public SessionBase, public ClientIo {
     }
   }
   std::string_view PeerAddress() const override { return peer_; }
+  void ReleaseReadBuffer() override {
+    // Plain TCP watches with async_wait (no buffer); a TLS watch has a read pending into buffer_.
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
+      if (buffer_.size() == 0) buffer_.shrink_to_fit();
+    }
+  }
 
   // SessionBase
   void OnDrain() override {

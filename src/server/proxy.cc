@@ -23,6 +23,7 @@ using core::ErrorCode;
 using upstream::Clock;
 
 constexpr uint64_t kMaxErrorBody = 1 << 20;
+constexpr size_t kTlsStreamReadBuffer = 4096;
 
 // Upstream response headers a client expects to see (request ids, rate-limit state, retry hints).
 bool ForwardableHeader(std::string_view name) {
@@ -83,6 +84,7 @@ struct EarlyFailure {
   bool set = false;
   Error error;
   std::string body;  // the client-dialect error body when the upstream produced it (else rendered from error)
+  std::string extra_headers;  // the upstream's forwarded headers, when the answer is given up on
   int status = 0;
   void Set(Error e) {
     set = true;
@@ -111,15 +113,29 @@ std::optional<router::Nanos> RetryAfterOf(const upstream::Exchange& ex) {
 // Streams from the upstream to the client through `transform`. Nothing is written until the first client
 // bytes exist and are not an error: a stream that fails first is reported in `early` instead, so the caller
 // can try another target or answer with a proper error status.
+// Once the client has the stream's first bytes no other target can be tried, so what only a retry or a
+// fallback would read goes: the request's body and decoded head, and the client connection's read buffer.
+void ReleaseRequestForStream(ClientIo& io, Request& request, ClientCall& call) {
+  std::string().swap(request.body());
+  call.openai.reset();
+  call.anthropic.reset();
+  io.ReleaseReadBuffer();
+}
+
 net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
                                    DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
-                                   RequestRecord& rec, bool keep_alive, EarlyFailure& early) {
+                                   RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
+                                   ClientCall& call) {
   const auto& cfg = *worker.runtime().config;
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
-  // It cannot be one buffer per worker: when bytes are already buffered, Beast parses them into this buffer
-  // and then *posts* the completion, so another stream's read could overwrite them before this one resumes.
-  std::array<char, 4096> buf;
+  // Plain TCP: the bytes are parsed into the worker's buffer once the socket is readable and turned into
+  // client bytes before anything suspends, so a stream waiting for its next event holds no read buffer.
+  // TLS: a buffer of the stream's own (Beast parses already-buffered bytes and then *posts* the completion,
+  // so a shared buffer could be overwritten by another stream before this one resumes).
+  const bool plain = ex.plain();
+  std::unique_ptr<char[]> own_buffer;
+  if (!plain) own_buffer = std::make_unique<char[]>(kTlsStreamReadBuffer);
   std::string pending;
   StreamProgress progress;
   bool committed = false;
@@ -128,9 +144,23 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   for (bool ended = false; !ended;) {
     auto idle_deadline = std::min(Clock::now() + cfg.streaming.idle_timeout, stream_end);
     core::Result<size_t> got = size_t{0};
-    {
+    char* const buf = plain ? worker.stream_read_buffer.data() : own_buffer.get();
+    if (plain) {
+      core::Result<bool> ready = true;
+      {
+        Timed t{rec.upstream_wait};
+        ready = co_await ex.WaitReadable(idle_deadline);
+      }
+      if (!ready.ok()) {
+        got = ready.error();
+      } else {
+        bool would_block = false;
+        got = ex.ReadAvailable(buf, worker.stream_read_buffer.size(), would_block);
+        if (got.ok() && would_block) continue;
+      }
+    } else {
       Timed t{rec.upstream_wait};
-      got = co_await ex.ReadSome(buf.data(), buf.size(), idle_deadline);
+      got = co_await ex.ReadSome(buf, kTlsStreamReadBuffer, idle_deadline);
     }
     if (watch.client_gone()) break;
     if (!got.ok()) {
@@ -147,7 +177,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       ended = true;
       if (!transform.OnEnd(pending, progress))
         failure = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
-    } else if (!transform.OnBytes(std::string_view(buf.data(), got.value()), pending, progress)) {
+    } else if (!transform.OnBytes(std::string_view(buf, got.value()), pending, progress)) {
       failure = transform.error();
       break;
     }
@@ -175,14 +205,15 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       }
       committed = true;
       rec.status = 200;
+      ReleaseRequestForStream(io, request, call);
     }
     bool ok;
     {
       Timed t{rec.client_wait};
       ok = co_await WriteChunk(io, pending);
     }
-    pending.clear();
-    if (pending.capacity() > 64 * 1024) pending.shrink_to_fit();  // a rare huge event keeps no memory
+    // A stream mostly waits: its last batch of events keeps no memory meanwhile.
+    std::string().swap(pending);
     if (!ok) {
       rec.client_gone = true;
       break;
@@ -260,6 +291,107 @@ std::string UpstreamErrorBody(ClientApi api, const RuntimeProvider& provider, bo
   return ClientErrorBody(api, translated_error);
 }
 
+// The upstream request for one target: the route's parameter policy for it applied (on the IR, or as edits
+// of the spliced body) and, where the route allows it, parameters the target cannot honour dropped. The
+// client's request stays intact for the other targets.
+core::Result<bool> PrepareAttempt(const RuntimeTarget& target, ClientApi api, const router::RoutePolicy& policy,
+                                  size_t index, const Request& request, ClientCall& call,
+                                  std::optional<ClientParams>& client_params, UpstreamCall& up) {
+  const config::ParamPolicy& params = policy.target_params[index];
+  const bool policed = !params.empty();
+  const bool same_dialect = SameDialect(api, target.provider->wire);
+  if (policed && !same_dialect && EnsureChatIr(call, request.body()).ok()) {
+    if (!client_params) client_params = ClientParams::Of(*call.chat);
+    ApplyParamPolicy(params, *client_params, *call.chat);
+  } else if (client_params && call.chat) {  // an earlier target's policy must not leak into this attempt
+    call.chat->temperature = client_params->temperature;
+    call.chat->top_p = client_params->top_p;
+    call.chat->max_tokens = client_params->max_tokens;
+  }
+  auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
+  if (!prepared.ok() && policy.drop_unsupported_params && call.chat &&
+      prepared.error().code == ErrorCode::kInvalidRequest) {
+    // The route prefers an answer without the parameter this target cannot honour over a 400.
+    ir::ChatRequest client_request = *call.chat;
+    for (int dropped = 0; dropped < 8 && !prepared.ok(); ++dropped) {
+      if (!DropUnsupportedParam(prepared.error().param, *call.chat)) break;
+      up = UpstreamCall{};
+      prepared = PrepareUpstreamCall(target, call, request.body(), up);
+    }
+    *call.chat = std::move(client_request);
+  }
+  if (prepared.ok() && policed && !up.translated) {
+    ApplyParamPolicyToBody(params, api, up.body);
+    up.out.body = up.body;
+  }
+  return prepared;
+}
+
+// A unary (non-streamed) 2xx answer in the client's dialect: translated, or spliced with its usage read.
+net::awaitable<bool> AnswerUnary(WorkerContext& worker, ClientIo& io, ClientApi api, const upstream::Exchange& ex,
+                                 const ClientCall& call, const RuntimeProvider& provider, bool translated,
+                                 unsigned status, std::string_view content_type, std::string& body,
+                                 RequestRecord& rec, bool keep_alive) {
+  std::string extra;
+  AppendForwardedHeaders(extra, ex, rec);
+  rec.status = static_cast<int>(status);
+  if (translated) {
+    auto encoded_body = EncodeTranslatedResponse(call, provider, body, UnixNow(), rec.usage);
+    if (!encoded_body.ok())
+      co_return co_await SendClientError(worker, io, api, encoded_body.error(), rec, keep_alive);
+    std::string encoded = std::move(encoded_body).value();
+    Timed t{rec.client_wait};
+    co_return co_await SendResponse(io, status, "application/json", encoded, keep_alive, extra);
+  }
+  if (api == ClientApi::kAnthropicMessages) {
+    dialect::ExtractAnthropicUsage(body, rec.usage);
+  } else {
+    dialect::ExtractUsage(body, rec.usage);
+    FinishSplicedBody(call, body);  // tool-call ids a preset rewrote (Mistral) back to the client's
+  }
+  Timed t{rec.client_wait};
+  co_return co_await SendResponse(io, status, content_type.empty() ? "application/json" : content_type, body,
+                                  keep_alive, extra);
+}
+
+// The answer when every attempt failed or none could be made: the last failure (its body in the client's
+// dialect, the upstream's forwarded headers when it answered), or "no target available".
+void GiveUpReply(ClientApi api, const ClientCall& call, const upstream::Exchange* answered, EarlyFailure& last,
+                 RequestRecord& rec) {
+  if (!last.set) {  // no attempt was made: every target ejected, throttled, or the budget is spent
+    last.error = Error{ErrorCode::kNoTargetAvailable,
+                       "No upstream for the model '" + call.model + "' is available right now (" +
+                           std::string(rec.give_up) + "); retry later.",
+                       0, {}};
+    last.status = last.error.Status();
+  }
+  rec.status = last.status;
+  if (rec.error_code.empty()) rec.error_code = last.error.Code();
+  if (last.body.empty()) last.body = ClientErrorBody(api, last.error);
+  if (answered) AppendForwardedHeaders(last.extra_headers, *answered, rec);
+}
+
+// The model serving the call, if the client may use it with this body (errors in the client's terms), and
+// the request described for routing.
+core::Result<const RuntimeModel*> AdmitCall(const Runtime& rt, const Request& request, ClientCall& call,
+                                            RouteRequest& described) {
+  const RuntimeModel* model = rt.FindModel(call.model);
+  if (!model) {
+    return Error{ErrorCode::kModelNotFound,
+                 "The model '" + call.model + "' does not exist or you do not have access to it.", 0, "model"};
+  }
+  const uint64_t body_limit = model->max_body_bytes;
+  if (body_limit && request.body().size() > body_limit) {
+    return Error{ErrorCode::kBodyTooLarge,
+                 "Request body exceeds this model's limit of " + std::to_string(body_limit) + " bytes.", 0, {}};
+  }
+  DescribeRequest(*rt.routing, *model->route, *model->policy, request, call, described);
+  const router::RoutePolicy& policy = *model->policy;
+  if (!policy.allow.empty() && !policy.allow.Allows(described.consumer, described.team))
+    return Error{ErrorCode::kPermissionDenied, "You are not allowed to use the model '" + call.model + "'.", 0, "model"};
+  return model;
+}
+
 }  // namespace
 
 net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
@@ -269,35 +401,23 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
   rec.endpoint = EndpointLabel(api);
   CompletionScope scope(worker, io, rec);
 
+  // The coroutine frame keeps every local of this body for the whole request (a stream's too), so work
+  // with bulky temporaries lives in plain functions below and the call is decoded in place.
   auto decoded = DecodeClientCall(api, request.body());
   if (!decoded.ok()) co_return co_await SendClientError(worker, io, api, decoded.error(), rec, keep_alive);
-  ClientCall call = std::move(decoded).value();
+  ClientCall& call = decoded.value();
   if (api == ClientApi::kAnthropicMessages) {
     call.anthropic_version = request["anthropic-version"];
     call.anthropic_beta = request["anthropic-beta"];
   }
   rec.stream = call.stream;
-  const RuntimeModel* model = rt.FindModel(call.model);
-  if (!model) {
-    Error e{ErrorCode::kModelNotFound,
-            "The model '" + call.model + "' does not exist or you do not have access to it.", 0, "model"};
-    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
-  }
+  RouteRequest described;
+  auto admitted = AdmitCall(rt, request, call, described);
+  if (!admitted.ok()) co_return co_await SendClientError(worker, io, api, admitted.error(), rec, keep_alive);
+  const RuntimeModel* model = admitted.value();
   rec.model = model;
-  uint64_t body_limit = model->max_body_bytes;
-  if (body_limit && request.body().size() > body_limit) {
-    Error e{ErrorCode::kBodyTooLarge, "Request body exceeds this model's limit of " + std::to_string(body_limit) +
-                                          " bytes.", 0, {}};
-    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
-  }
   const router::Route& route = *model->route;
   const router::RoutePolicy& policy = *model->policy;
-  RouteRequest described;
-  DescribeRequest(*rt.routing, route, policy, request, call, described);
-  if (!policy.allow.empty() && !policy.allow.Allows(described.consumer, described.team)) {
-    Error e{ErrorCode::kPermissionDenied, "You are not allowed to use the model '" + call.model + "'.", 0, "model"};
-    co_return co_await SendClientError(worker, io, api, e, rec, keep_alive);
-  }
 
   // This request's routing states, held for its whole life (a config reload swaps the worker's).
   std::shared_ptr<router::TargetStates> states = worker.target_states;
@@ -362,35 +482,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
       step = plan.AfterFailure(kind, retry_after, Clock::now(), worker.retry_budget, worker.rng);
     };
 
-    const config::ParamPolicy& params = policy.target_params[index];
-    const bool policed = !params.empty();
-    const bool same_dialect = SameDialect(api, provider.wire);
-    if (policed && !same_dialect && EnsureChatIr(call, request.body()).ok()) {
-      if (!client_params) client_params = ClientParams::Of(*call.chat);
-      ApplyParamPolicy(params, *client_params, *call.chat);
-    } else if (client_params && call.chat) {  // an earlier target's policy must not leak into this attempt
-      call.chat->temperature = client_params->temperature;
-      call.chat->top_p = client_params->top_p;
-      call.chat->max_tokens = client_params->max_tokens;
-    }
     UpstreamCall up;
-    auto prepared = PrepareUpstreamCall(target, call, request.body(), up);
-    if (!prepared.ok() && policy.drop_unsupported_params && call.chat &&
-        prepared.error().code == ErrorCode::kInvalidRequest) {
-      // The route prefers an answer without the parameter this target cannot honour over a 400; the client's
-      // request stays intact for the other targets.
-      ir::ChatRequest client_request = *call.chat;
-      for (int dropped = 0; dropped < 8 && !prepared.ok(); ++dropped) {
-        if (!DropUnsupportedParam(prepared.error().param, *call.chat)) break;
-        up = UpstreamCall{};
-        prepared = PrepareUpstreamCall(target, call, request.body(), up);
-      }
-      *call.chat = std::move(client_request);
-    }
-    if (prepared.ok() && policed && !up.translated) {
-      ApplyParamPolicyToBody(params, api, up.body);
-      up.out.body = up.body;
-    }
+    auto prepared = PrepareAttempt(target, api, policy, index, request, call, client_params, up);
     if (!prepared.ok()) {
       // This target cannot take the request as asked (a parameter its provider cannot honour); another may.
       last.Set(prepared.error());
@@ -447,12 +540,15 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     if (status >= 200 && status < 300 && call.stream && IsStreamBody(provider, content_type)) {
       std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated, UnixNow());
       // The request went out: its bytes and the routing scratch need not stay resident for the whole stream.
+      // (Swapped with empty strings: assigning one keeps the old capacity.)
       up.out = {};
-      up.body = std::string();
+      std::string().swap(up.body);
+      std::string().swap(up.path);
       up.owned_headers = {};
       described.attributes = {};
       described.owned.clear();
-      bool reuse = co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last);
+      bool reuse =
+          co_await ForwardStream(worker, io, *ex, watch, api, *transform, rec, keep_alive, last, request, call);
       if (rec.client_gone) {
         fail(router::FailureKind::kCancelled, std::nullopt);
         break;
@@ -509,26 +605,8 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     router_metrics->AttemptEnded(spec.slot);
     RecordSuccess(router_metrics, *model, spec.slot, head_at - attempt_start, plan.attempts());
     co_await watch.Stop();
-    std::string extra;
-    AppendForwardedHeaders(extra, *ex, rec);
-    rec.status = static_cast<int>(status);
-    if (up.translated) {
-      auto encoded_body = EncodeTranslatedResponse(call, provider, body.value(), UnixNow(), rec.usage);
-      if (!encoded_body.ok())
-        co_return co_await SendClientError(worker, io, api, encoded_body.error(), rec, keep_alive);
-      std::string encoded = std::move(encoded_body).value();
-      Timed t{rec.client_wait};
-      co_return co_await SendResponse(io, status, "application/json", encoded, keep_alive, extra);
-    }
-    if (api == ClientApi::kAnthropicMessages) {
-      dialect::ExtractAnthropicUsage(body.value(), rec.usage);
-    } else {
-      dialect::ExtractUsage(body.value(), rec.usage);
-      FinishSplicedBody(call, body.value());  // tool-call ids a preset rewrote (Mistral) back to the client's
-    }
-    Timed t{rec.client_wait};
-    co_return co_await SendResponse(io, status, content_type.empty() ? "application/json" : content_type,
-                                    body.value(), keep_alive, extra);
+    co_return co_await AnswerUnary(worker, io, api, *ex, call, provider, up.translated, status, content_type,
+                                   body.value(), rec, keep_alive);
   }
 
   co_await watch.Stop();
@@ -540,20 +618,9 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
   }
   rec.give_up = router::GiveUpReasonName(step.reason);
   router_metrics->RecordGiveUp(static_cast<size_t>(step.reason));
-  if (!last.set) {  // no attempt was made: every target ejected, throttled, or the budget is spent
-    last.error = Error{ErrorCode::kNoTargetAvailable,
-                       "No upstream for the model '" + call.model + "' is available right now (" +
-                           std::string(rec.give_up) + "); retry later.",
-                       0, {}};
-    last.status = last.error.Status();
-  }
-  rec.status = last.status;
-  if (rec.error_code.empty()) rec.error_code = last.error.Code();
-  if (last.body.empty()) last.body = ClientErrorBody(api, last.error);
-  std::string extra;
-  if (have_head) AppendForwardedHeaders(extra, *ex, rec);
+  GiveUpReply(api, call, have_head ? &*ex : nullptr, last, rec);
   co_return co_await SendResponse(io, static_cast<unsigned>(last.status), "application/json", last.body, keep_alive,
-                                  extra);
+                                  last.extra_headers);
 }
 
 }  // namespace sluice::server

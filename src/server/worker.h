@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "router/retry_policy.h"
 #include "router/rng.h"
@@ -55,6 +56,9 @@ struct WorkerContext {
   router::Rng rng;
   telemetry::RouterShard* router_metrics;
   AccessLog access_log;
+  // Where streams over plain TCP parse upstream bytes: filled and consumed with no suspension in between
+  // (Exchange::ReadAvailable), so one buffer serves every stream and a waiting stream holds none.
+  std::vector<char> stream_read_buffer = std::vector<char>(16 * 1024);
   std::unordered_set<SessionBase*> sessions;
   const Runtime& runtime() const { return *runtime_ptr; }
   // Switches to `next` (on this worker's thread): metrics shards, routing states carried over by target name

@@ -7,6 +7,11 @@ namespace sluice::upstream {
 using core::Error;
 using core::ErrorCode;
 
+namespace {
+constexpr size_t kReadReserve = 4096;  // what a connection reads at a time (ConnectionPool starts it so)
+constexpr size_t kKeepWhileWaiting = 256;
+}  // namespace
+
 Exchange::Exchange(ConnectionPool& pool, const Origin& origin, bool tls_verify)
     : pool_(pool), origin_(origin), tls_verify_(tls_verify) {}
 
@@ -84,6 +89,7 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
     Cancel();
     co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   }
+  if (conn_->buffer.capacity() < kReadReserve) conn_->buffer.reserve(kReadReserve);  // after a stream gave it back
   parser_.emplace();
   parser_->body_limit(boost::none);
   parser_->header_limit(64 * 1024);
@@ -159,6 +165,68 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
       co_return got;
     }
   }
+}
+
+net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point deadline) {
+  if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (parser_->is_done() || (!must_wait_ && conn_->buffer.size() > 0)) co_return true;
+  // A stream mostly waits: its connection's read buffer is given back meanwhile (ReadAvailable takes one).
+  // What is left is at most a piece of chunk framing (the CRLF after a chunk), kept in an exact-size buffer.
+  if (conn_->buffer.size() < kKeepWhileWaiting) conn_->buffer.shrink_to_fit();
+  conn_->deadline.Arm(conn_->Sock(), deadline);
+  auto [ec] = co_await conn_->plain->async_wait(tcp::socket::wait_read, kUseTuple);
+  conn_->deadline.Disarm();
+  if (ec || cancelled_) {
+    boost::system::error_code why = ec;
+    if (!why) why = net::error::operation_aborted;
+    co_return MapError(why, "while reading the response body");
+  }
+  must_wait_ = false;
+  co_return true;
+}
+
+core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_block) {
+  would_block = false;
+  if (!conn_ || cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (parser_->is_done()) {
+    body_done_ = true;
+    return size_t{0};
+  }
+  boost::system::error_code ec;
+  // Sync reads must return would_block rather than wait (the async operations do not mind the flag).
+  if (!conn_->plain->non_blocking()) conn_->plain->non_blocking(true, ec);
+  // Beast reads at most the buffer's free capacity (512 bytes when it has none): a full read's worth.
+  if (conn_->buffer.capacity() < kReadReserve) conn_->buffer.reserve(kReadReserve);
+  auto& body = parser_->get().body();
+  body.data = buf;
+  body.size = cap;
+  http::read_some(*conn_->plain, conn_->buffer, *parser_, ec);
+  if (ec == http::error::need_buffer) ec = {};
+  const size_t got = cap - parser_->get().body().size;
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    ec = {};
+    must_wait_ = true;
+    if (got == 0) {
+      would_block = true;
+      return size_t{0};
+    }
+  }
+  if (ec) {
+    if (ec == http::error::partial_message || ec == http::error::end_of_stream)
+      return Error{ErrorCode::kUpstreamProtocolError,
+                   "upstream " + origin_.host_header + " closed the connection mid-response"};
+    return MapError(ec, "while reading the response body");
+  }
+  if (parser_->is_done()) {
+    body_done_ = true;
+    return got;
+  }
+  if (got == 0) {
+    // The parser moved (a chunk header) without body bytes: parse on if bytes are left, else wait.
+    must_wait_ = conn_->buffer.size() == 0;
+    would_block = true;
+  }
+  return got;
 }
 
 net::awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {

@@ -51,6 +51,15 @@ class Exchange {
 
   // Reads the next piece of body into [buf, buf+cap). Returns 0 at the end of the body.
   net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline);
+  // Streams over plain TCP wait without holding a buffer: WaitReadable completes once bytes are there (or
+  // buffered already), then ReadAvailable parses them into the caller's buffer without suspending, so a
+  // per-worker buffer serves every stream (nothing can overwrite it between the read and its use). TLS
+  // connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
+  bool plain() const { return conn_ && conn_->plain.has_value(); }
+  net::awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
+  // `would_block`: nothing more can be parsed until the socket is readable again (call WaitReadable).
+  // Returns 0 bytes at the end of the body (would_block false).
+  core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block);
   // Reads the rest of the body, at most `limit` bytes.
   net::awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
 
@@ -73,6 +82,7 @@ class Exchange {
   bool reused_ = false;
   bool cancelled_ = false;
   bool body_done_ = false;
+  bool must_wait_ = false;  // ReadAvailable found nothing to parse: the next WaitReadable waits on the socket
 };
 
 }  // namespace sluice::upstream

@@ -1,0 +1,113 @@
+// Streams whose upstream bytes arrive in awkward pieces: a raw TCP upstream writes its response a few bytes
+// at a time (chunk-size lines, the CRLF after a chunk and SSE events all split across writes), in one burst,
+// or without chunked framing (Content-Length, or a body ended by closing the connection). The gateway reads
+// plain-TCP streams with a per-worker buffer once the socket is readable (Exchange::WaitReadable /
+// ReadAvailable) and gives its read buffers back between reads: every event must still arrive whole, in
+// order, with the usage it carried, and a pooled connection must serve the next request.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
+import { startGateway, gatewayConfig, sleep } from './lib/harness.mjs';
+
+const kEvents = 40;
+
+function sseEvents(model) {
+  const out = [];
+  out.push({ id: 'c1', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
+  for (let i = 0; i < kEvents; ++i)
+    out.push({ id: 'c1', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { content: `tok${i} ` }, finish_reason: null }] });
+  out.push({ id: 'c1', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  out.push({ id: 'c1', object: 'chat.completion.chunk', created: 1, model, choices: [], usage: { prompt_tokens: 7, completion_tokens: kEvents, total_tokens: 7 + kEvents } });
+  return out.map((e) => `data: ${JSON.stringify(e)}\n\n`).concat(['data: [DONE]\n\n']);
+}
+
+// How the upstream frames and paces its answer, by the requested upstream model name.
+function responseBytes(mode, model) {
+  const events = sseEvents(model);
+  const head = (extra) => `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n${extra}\r\n`;
+  if (mode === 'length') {
+    const body = events.join('');
+    return { head: head(`Content-Length: ${Buffer.byteLength(body)}\r\n`), body: [body], close: false };
+  }
+  if (mode === 'close') return { head: head('Connection: close\r\n'), body: [events.join('')], close: true };
+  // Chunked: one HTTP chunk per event, as servers flush them.
+  const chunks = events.map((e) => `${Buffer.byteLength(e).toString(16)}\r\n${e}\r\n`).concat(['0\r\n\r\n']);
+  return { head: head('Transfer-Encoding: chunked\r\n'), body: chunks, close: false };
+}
+
+let upstream; let gw; const seen = [];
+before(async () => {
+  upstream = createServer((sock) => {
+    let buf = '';
+    sock.on('data', async (d) => {
+      buf += d.toString('latin1');
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const len = Number(/content-length: *(\d+)/i.exec(buf.slice(0, end))?.[1] ?? 0);
+      if (buf.length < end + 4 + len) return;
+      const body = JSON.parse(buf.slice(end + 4, end + 4 + len));
+      buf = buf.slice(end + 4 + len);
+      seen.push(body.model);
+      const [mode, pace] = body.model.split('-');  // e.g. "chunked-bytes", "chunked-burst", "length-bytes"
+      const { head, body: pieces, close } = responseBytes(mode, body.model);
+      const all = Buffer.from(head + pieces.join(''), 'latin1');
+      if (pace === 'burst') {
+        sock.write(all);
+      } else {
+        // 1 to 7 bytes per write with a pause after each: every boundary lands mid-token somewhere.
+        for (let at = 0, n = 1; at < all.length; at += n, n = (n % 7) + 1) {
+          if (sock.destroyed) return;
+          sock.write(all.subarray(at, at + n));
+          if (at % 5 === 0) await sleep(1);
+          else await new Promise((r) => setImmediate(r));
+        }
+      }
+      if (close) sock.end();
+    });
+  });
+  await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${upstream.address().port}`;
+  const models = {};
+  for (const m of ['chunked-bytes', 'chunked-burst', 'length-bytes', 'close-bytes', 'close-burst'])
+    models[m] = { provider: 'raw', model: m };
+  gw = await startGateway(gatewayConfig(url, {
+    providers: { raw: { type: 'openai_compatible', base_url: url, api_key: 'sk-raw' } },
+    models,
+  }));
+});
+after(async () => { await gw?.stop(); await new Promise((r) => upstream?.close(r)); });
+
+// The client's view: every data payload in order.
+async function streamThrough(model) {
+  const r = await fetch(`${gw.url}/v1/chat/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+    body: JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  assert.equal(r.status, 200);
+  const text = await r.text();
+  const datas = text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
+  return datas;
+}
+
+for (const model of ['chunked-bytes', 'chunked-burst', 'length-bytes', 'close-bytes', 'close-burst']) {
+  test(`${model}: every event arrives whole and in order`, async () => {
+    for (let round = 0; round < 2; ++round) {  // the second round reuses the pooled connection where there is one
+      const datas = await streamThrough(model);
+      assert.equal(datas.at(-1), '[DONE]');
+      const chunks = datas.slice(0, -1).map((d) => JSON.parse(d));
+      const content = chunks.flatMap((c) => c.choices.map((ch) => ch.delta?.content ?? '')).join('');
+      assert.equal(content, Array.from({ length: kEvents }, (_, i) => `tok${i} `).join(''));
+      assert.equal(chunks.at(-1).usage.completion_tokens, kEvents);
+      assert.ok(chunks.every((c) => c.model === model));
+    }
+  });
+}
+
+test('the access log records the usage of a stream read in pieces', async () => {
+  await streamThrough('chunked-bytes');
+  const line = gw.accessLog().filter((l) => l.model === 'chunked-bytes').at(-1);
+  assert.ok(line, 'an access-log line for the stream');
+  assert.equal(line.status, 200);
+  assert.equal(line.output_tokens, kEvents);
+  assert.equal(line.input_tokens, 7);
+});
