@@ -72,10 +72,10 @@ PORT_B=$(start "$B" b)
 PID_A=$(cat "$WORK/a.pid"); PID_B=$(cat "$WORK/b.pid")
 
 run() {  # name port pid → "rps us_per_req" (--stream: "events_per_s us_per_event")
-  BODY_FILE="$WORK/body.json" taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$HERE/chat.lua" "http://127.0.0.1:$2" >/dev/null
+  BODY_FILE="$WORK/body.json" STREAM="$STREAM" taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$HERE/chat.lua" "http://127.0.0.1:$2" >/dev/null
   local before after out rps reqs
   before=$(cpu_ticks "$3")
-  out=$(BODY_FILE="$WORK/body.json" taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$HERE/chat.lua" "http://127.0.0.1:$2" | tail -1)
+  out=$(BODY_FILE="$WORK/body.json" STREAM="$STREAM" taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$HERE/chat.lua" "http://127.0.0.1:$2" | tail -1)
   after=$(cpu_ticks "$3")
   rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.]*\).*/\1/p')
   reqs=$(echo "$out" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')

@@ -19,6 +19,53 @@ Error Invalid(std::string message, std::string param = {}) {
   return Error{ErrorCode::kInvalidRequest, std::move(message), 0, std::move(param)};
 }
 
+// What the `messages` check found: an array, its length, and whether every element is an object with a
+// `role`.
+struct MessagesShape {
+  bool is_array = false;
+  size_t count = 0;
+  bool every_role = true;
+};
+
+// Walks the `messages` array at body[i] (a validated body) once: each element object is scanned for its
+// `role` while it is skipped. Returns one past the value, as SkipJsonValue would.
+size_t WalkMessages(std::string_view s, size_t i, MessagesShape& shape) {
+  shape = MessagesShape{};
+  const size_t start = i;
+  if (i >= s.size() || s[i] != '[') return SkipJsonValue(s, start);
+  i = SkipJsonWhitespace(s, i + 1);
+  if (i < s.size() && s[i] == ']') {
+    shape.is_array = true;
+    return i + 1;
+  }
+  while (i < s.size()) {
+    ++shape.count;
+    size_t end = std::string_view::npos;
+    if (s[i] == '{') {
+      bool has_role = false;
+      end = ForEachMemberAt(s, i, [&has_role](const JsonMember& f) { has_role = has_role || KeyEquals(f, "role"); });
+      if (end == std::string_view::npos) shape.every_role = false;
+      else shape.every_role = shape.every_role && has_role;
+    }
+    if (end == std::string_view::npos) {
+      shape.every_role = false;
+      end = SkipJsonValue(s, i);
+    }
+    i = SkipJsonWhitespace(s, end);
+    if (i < s.size() && s[i] == ',') {
+      i = SkipJsonWhitespace(s, i + 1);
+      continue;
+    }
+    if (i < s.size() && s[i] == ']') {
+      shape.is_array = true;
+      return i + 1;
+    }
+    break;
+  }
+  shape = MessagesShape{};  // not an array after all: as ScanArrayElements, no elements count
+  return SkipJsonValue(s, start);
+}
+
 }  // namespace
 
 core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEndpoint endpoint) {
@@ -31,9 +78,18 @@ core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEnd
   OpenAiRequest req;
   req.endpoint = endpoint;
   req.members.reserve(16);
-  if (!ScanTopLevelMembers(body, req.members)) return Invalid("The request body must be a JSON object.");
+  // One walk over the body: the members are recorded and, for chat, every `messages` value is checked as
+  // it is skipped (the last one counts, as for every member).
+  const bool chat = endpoint == OpenAiEndpoint::kChatCompletions;
+  MessagesShape shape;
+  auto skip = [&](const JsonMember& m, size_t i) {
+    if (chat && KeyEquals(m, "messages")) return WalkMessages(body, i, shape);
+    return SkipJsonValue(body, i);
+  };
+  const size_t end = ForEachMemberAt(body, 0, [&](const JsonMember& m) { req.members.push_back(m); }, skip);
+  if (end == std::string_view::npos) return Invalid("The request body must be a JSON object.");
 
-  std::string_view model, messages, stream, stream_options, input;
+  std::string_view model, stream, stream_options, input;
   bool has_model = false, has_messages = false, has_stream = false, has_stream_options = false, has_input = false;
   for (const auto& m : req.members) {
     std::string_view value = body.substr(m.value_begin, m.value_end - m.value_begin);
@@ -42,8 +98,7 @@ core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEnd
       model = value;
       has_model = true;
     } else if (KeyEquals(m, "messages")) {
-      messages = value;
-      has_messages = true;
+      has_messages = true;  // its shape was checked during the walk
     } else if (KeyEquals(m, "stream")) {
       stream = value;
       has_stream = true;
@@ -62,22 +117,11 @@ core::Result<OpenAiRequest> DecodeOpenAiRequest(std::string_view body, OpenAiEnd
 
   if (endpoint == OpenAiEndpoint::kChatCompletions) {
     if (!has_messages) return Invalid("Missing required parameter: 'messages'.", "messages");
-    std::vector<std::pair<size_t, size_t>> elements;
-    elements.reserve(8);
-    if (!ScanArrayElements(messages, elements))
-      return Invalid("Invalid type for 'messages': expected an array of objects.", "messages");
-    if (elements.empty())
+    if (!shape.is_array) return Invalid("Invalid type for 'messages': expected an array of objects.", "messages");
+    if (shape.count == 0)
       return Invalid("Invalid 'messages': empty array. Expected an array with minimum length 1.", "messages");
-    std::vector<JsonMember> fields;
-    fields.reserve(8);
-    for (const auto& [begin, end] : elements) {
-      bool has_role = false;
-      if (ScanTopLevelMembers(messages.substr(begin, end - begin), fields)) {
-        for (const auto& f : fields) has_role = has_role || KeyEquals(f, "role");
-      }
-      if (!has_role)
-        return Invalid("Invalid 'messages': each message must be an object with a 'role'.", "messages");
-    }
+    if (!shape.every_role)
+      return Invalid("Invalid 'messages': each message must be an object with a 'role'.", "messages");
     if (has_stream && stream != "null") {
       if (stream == "true") {
         req.stream = true;
@@ -256,10 +300,14 @@ std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest&
     edits.push_back({KeyBegin(body, members[i]), KeyEnd(body, members[i]), std::move(key)});
   };
   bool saw_stream_options = false;
+  // The usual request changes only the model: that one edit is applied without the edit list (no vector,
+  // no sort). Any further edit joins the list.
+  const JsonMember* model_member = nullptr;
   for (size_t i = 0; i < members.size(); ++i) {
     const JsonMember& m = members[i];
     if (KeyEquals(m, "model")) {
-      edits.push_back({m.value_begin, m.value_end, quoted_model});
+      if (!model_member) model_member = &m;
+      else edits.push_back({m.value_begin, m.value_end, quoted_model});
     } else if (chat && KeyEquals(m, "stream_options")) {
       if (!options.stream_usage) {
         mark_removed(i);  // the server rejects it, and reports usage unasked
@@ -287,14 +335,28 @@ std::string EncodeOpenAiUpstreamBody(std::string_view body, const OpenAiRequest&
     }
   }
   if (any_removed) RemoveMembers(body, members, remove, edits);
-  std::string out = ApplyEdits(body, std::move(edits));
-  if (chat && request.stream && options.stream_usage && !saw_stream_options) {
+  const bool insert_usage = chat && request.stream && options.stream_usage && !saw_stream_options;
+  constexpr std::string_view kUsageOption = "\"stream_options\":{\"include_usage\":true}";
+  std::string out;
+  if (edits.empty()) {
+    out.reserve(body.size() + quoted_model.size() + (insert_usage ? kUsageOption.size() + 1 : 0));
+    if (model_member) {
+      out.append(body.substr(0, model_member->value_begin));
+      out.append(quoted_model);
+      out.append(body.substr(model_member->value_end));
+    } else {
+      out.append(body);
+    }
+  } else {
+    if (model_member) edits.push_back({model_member->value_begin, model_member->value_end, quoted_model});
+    out = ApplyEdits(body, std::move(edits));
+  }
+  if (insert_usage) {
     // Insert right after the opening brace: no comma bookkeeping at the end of the object. Done after the
     // other edits, which all lie behind the brace, so an edit starting there cannot be reordered with it.
     size_t brace = out.find('{');
-    std::string insert = "\"stream_options\":{\"include_usage\":true}";
-    if (!members.empty()) insert += ',';
-    out.insert(brace + 1, insert);
+    out.insert(brace + 1, kUsageOption);
+    if (!members.empty()) out.insert(brace + 1 + kUsageOption.size(), 1, ',');
   }
   return out;
 }

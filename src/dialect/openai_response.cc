@@ -73,29 +73,61 @@ KeyHits FindKeys(std::string_view s) {
   return hits;
 }
 
-bool MayHaveUsage(std::string_view s) { return FindKeys(s).usage_object; }
+// The integers of a `usage` object, read in one pass over its text (it holds only numbers and nested
+// objects of numbers, so every string is a key). Each field takes the first string equal to its name: its
+// number when a colon and digits follow, else 0 (a string, a negative or a missing value); at most 19
+// digits, the integer part of a decimal.
+struct UsageNumbers {
+  enum Field { kPrompt, kCompletion, kCached, kCacheHit, kReasoning, kFields };
+  uint64_t value[kFields] = {};
+  bool seen[kFields] = {};
+};
 
-// The unsigned integer following `"key":` inside `span` (a usage object: only numbers and nested objects of
-// numbers, so a key cannot hide inside a string value); 0 when absent or not a plain number.
-uint64_t UnsignedAfterKey(std::string_view span, std::string_view quoted_key) {
-  size_t pos = span.find(quoted_key);
-  if (pos == std::string_view::npos) return 0;
-  size_t i = pos + quoted_key.size();
-  while (i < span.size() && (span[i] == ' ' || span[i] == '\t' || span[i] == '\n' || span[i] == '\r')) ++i;
-  if (i >= span.size() || span[i] != ':') return 0;
-  ++i;
-  while (i < span.size() && (span[i] == ' ' || span[i] == '\t' || span[i] == '\n' || span[i] == '\r')) ++i;
-  uint64_t value = 0;
-  size_t digits = 0;
-  while (i < span.size() && span[i] >= '0' && span[i] <= '9' && digits < 19) {
-    value = value * 10 + static_cast<uint64_t>(span[i] - '0');
-    ++i;
-    ++digits;
+int UsageField(std::string_view name) {
+  switch (name.size()) {
+    case 13:
+      if (name == "prompt_tokens") return UsageNumbers::kPrompt;
+      if (name == "cached_tokens") return UsageNumbers::kCached;
+      return -1;
+    case 16:
+      return name == "reasoning_tokens" ? UsageNumbers::kReasoning : -1;
+    case 17:
+      return name == "completion_tokens" ? UsageNumbers::kCompletion : -1;
+    case 23:
+      return name == "prompt_cache_hit_tokens" ? UsageNumbers::kCacheHit : -1;
+    default:
+      return -1;
   }
-  return value;
 }
 
 bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+void ReadUsageNumbers(std::string_view span, UsageNumbers& out) {
+  const size_t n = span.size();
+  size_t i = 0;
+  while (true) {
+    const void* hit = i < n ? std::memchr(span.data() + i, '"', n - i) : nullptr;
+    if (!hit) return;
+    const size_t open = static_cast<size_t>(static_cast<const char*>(hit) - span.data());
+    bool escaped = false;
+    const size_t end = SkipJsonString(span, open, &escaped);
+    i = end;
+    if (escaped || end > n || span[end - 1] != '"' || end - open < 2) continue;
+    const int field = UsageField(span.substr(open + 1, end - open - 2));
+    if (field < 0 || out.seen[field]) continue;
+    out.seen[field] = true;
+    size_t j = end;
+    while (j < n && IsBlank(span[j])) ++j;
+    if (j >= n || span[j] != ':') continue;
+    ++j;
+    while (j < n && IsBlank(span[j])) ++j;
+    uint64_t value = 0;
+    for (size_t digits = 0; j < n && span[j] >= '0' && span[j] <= '9' && digits < 19; ++j, ++digits)
+      value = value * 10 + static_cast<uint64_t>(span[j] - '0');
+    out.value[field] = value;
+    i = j;
+  }
+}
 
 std::string_view Str(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -235,25 +267,27 @@ NormalizedError NormalizeErrorObject(int http, const json::object& o) {
 }  // namespace
 
 bool ExtractUsage(std::string_view body, TokenUsage& usage) {
-  if (!MayHaveUsage(body)) return false;
-  // Read only the top-level "usage" object, and its few integers by key, instead of building a DOM of the
-  // whole completion: this runs on every non-streaming response.
-  std::vector<JsonMember> members;
-  members.reserve(16);
-  if (!ScanTopLevelMembers(body, members)) return false;
-  for (const auto& m : members) {
-    if (!KeyEquals(m, "usage")) continue;
-    std::string_view span = body.substr(m.value_begin, m.value_end - m.value_begin);
-    if (span.empty() || span.front() != '{') return false;
-    usage.input = UnsignedAfterKey(span, "\"prompt_tokens\"");
-    usage.output = UnsignedAfterKey(span, "\"completion_tokens\"");
-    usage.cached_input = UnsignedAfterKey(span, "\"cached_tokens\"");
-    if (usage.cached_input == 0) usage.cached_input = UnsignedAfterKey(span, "\"prompt_cache_hit_tokens\"");
-    usage.reasoning = UnsignedAfterKey(span, "\"reasoning_tokens\"");
-    usage.present = true;
-    return true;
-  }
-  return false;
+  // This runs on every non-streaming response: one pass over the top-level members (no DOM, no vector),
+  // then one over the `usage` object. The first top-level `usage` counts; a body the scanner cannot walk
+  // to its end counts nothing.
+  std::string_view span;
+  bool found = false;
+  const bool scanned = ForEachTopLevelMember(body, [&](const JsonMember& m) {
+    if (!found && KeyEquals(m, "usage")) {
+      found = true;
+      span = body.substr(m.value_begin, m.value_end - m.value_begin);
+    }
+  });
+  if (!scanned || !found || span.empty() || span.front() != '{') return false;
+  UsageNumbers numbers;
+  ReadUsageNumbers(span, numbers);
+  usage.input = numbers.value[UsageNumbers::kPrompt];
+  usage.output = numbers.value[UsageNumbers::kCompletion];
+  usage.cached_input = numbers.value[UsageNumbers::kCached];
+  if (usage.cached_input == 0) usage.cached_input = numbers.value[UsageNumbers::kCacheHit];  // DeepSeek
+  usage.reasoning = numbers.value[UsageNumbers::kReasoning];
+  usage.present = true;
+  return true;
 }
 
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {

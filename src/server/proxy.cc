@@ -129,6 +129,8 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   const auto& cfg = *worker.runtime().config;
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
+  // Until the client has bytes, chunks are read one by one (an error as the first event becomes an error
+  // status); after that, every chunk already received is read at once, so a burst is one client write.
   // Plain TCP: the bytes are parsed into the worker's buffer once the socket is readable and turned into
   // client bytes before anything suspends, so a stream waiting for its next event holds no read buffer.
   // TLS: a buffer of the stream's own (Beast parses already-buffered bytes and then *posts* the completion,
@@ -155,12 +157,12 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
         got = ready.error();
       } else {
         bool would_block = false;
-        got = ex.ReadAvailable(buf, worker.stream_read_buffer.size(), would_block);
+        got = ex.ReadAvailable(buf, worker.stream_read_buffer.size(), would_block, /*eager=*/committed);
         if (got.ok() && would_block) continue;
       }
     } else {
       Timed t{rec.upstream_wait};
-      got = co_await ex.ReadSome(buf, kTlsStreamReadBuffer, idle_deadline);
+      got = co_await ex.ReadSome(buf, kTlsStreamReadBuffer, idle_deadline, /*eager=*/committed);
     }
     if (watch.client_gone()) break;
     if (!got.ok()) {

@@ -53,6 +53,13 @@ Error Exchange::MapError(const boost::system::error_code& ec, std::string_view p
                "connection to upstream " + origin_.host_header + " failed " + std::string(phase) + ": " + ec.message()};
 }
 
+Error Exchange::BodyReadError(const boost::system::error_code& ec) const {
+  if (ec == http::error::partial_message || ec == http::error::end_of_stream)
+    return Error{ErrorCode::kUpstreamProtocolError,
+                 "upstream " + origin_.host_header + " closed the connection mid-response", 0, {}};
+  return MapError(ec, "while reading the response body");
+}
+
 net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, const Deadlines& deadlines) {
   head_.clear();
   head_ += http::to_string(request.method);
@@ -128,12 +135,15 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   co_return true;
 }
 
-net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline) {
+net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline,
+                                                        bool eager) {
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (deferred_error_) co_return *deferred_error_;
   if (parser_->is_done()) {
     body_done_ = true;
     co_return size_t{0};
   }
+  parser_->eager(eager);  // read_header left it false
   conn_->deadline.Arm(conn_->Sock(), deadline);
   for (;;) {
     auto& body = parser_->get().body();
@@ -149,10 +159,11 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
     if (ec == http::error::need_buffer) ec = {};
     size_t got = cap - parser_->get().body().size;
     if (ec) {
-      if (ec == http::error::partial_message || ec == http::error::end_of_stream)
-        co_return Error{ErrorCode::kUpstreamProtocolError,
-                        "upstream " + origin_.host_header + " closed the connection mid-response"};
-      co_return MapError(ec, "while reading the response body");
+      Error error = BodyReadError(ec);
+      if (got == 0) co_return error;
+      conn_->deadline.Disarm();
+      deferred_error_ = std::move(error);
+      co_return got;
     }
     if (parser_->is_done()) {
       body_done_ = true;
@@ -185,9 +196,10 @@ net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point dead
   co_return true;
 }
 
-core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_block) {
+core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager) {
   would_block = false;
   if (!conn_ || cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (deferred_error_) return *deferred_error_;
   if (parser_->is_done()) {
     body_done_ = true;
     return size_t{0};
@@ -197,6 +209,7 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
   if (!conn_->plain->non_blocking()) conn_->plain->non_blocking(true, ec);
   // Beast reads at most the buffer's free capacity (512 bytes when it has none): a full read's worth.
   if (conn_->buffer.capacity() < kReadReserve) conn_->buffer.reserve(kReadReserve);
+  parser_->eager(eager);
   auto& body = parser_->get().body();
   body.data = buf;
   body.size = cap;
@@ -212,10 +225,10 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
     }
   }
   if (ec) {
-    if (ec == http::error::partial_message || ec == http::error::end_of_stream)
-      return Error{ErrorCode::kUpstreamProtocolError,
-                   "upstream " + origin_.host_header + " closed the connection mid-response"};
-    return MapError(ec, "while reading the response body");
+    Error error = BodyReadError(ec);
+    if (got == 0) return error;
+    deferred_error_ = std::move(error);
+    return got;
   }
   if (parser_->is_done()) {
     body_done_ = true;

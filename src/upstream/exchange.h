@@ -49,8 +49,11 @@ class Exchange {
   const http::fields& Headers() const { return parser_->get().base(); }
   bool reused_connection() const { return reused_; }
 
-  // Reads the next piece of body into [buf, buf+cap). Returns 0 at the end of the body.
-  net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline);
+  // Reads the next piece of body into [buf, buf+cap). Returns 0 at the end of the body. `eager`: every chunk
+  // already buffered in one go (a burst of events becomes one client write); false: one chunk (a stream's
+  // first event is judged alone: an error there becomes an error status, not an in-stream error).
+  net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
+                                                bool eager = true);
   // Streams over plain TCP wait without holding a buffer: WaitReadable completes once bytes are there (or
   // buffered already), then ReadAvailable parses them into the caller's buffer without suspending, so a
   // per-worker buffer serves every stream (nothing can overwrite it between the read and its use). TLS
@@ -59,7 +62,7 @@ class Exchange {
   net::awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
   // `would_block`: nothing more can be parsed until the socket is readable again (call WaitReadable).
   // Returns 0 bytes at the end of the body (would_block false).
-  core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block);
+  core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager = true);
   // Reads the rest of the body, at most `limit` bytes.
   net::awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
 
@@ -71,6 +74,7 @@ class Exchange {
   net::awaitable<core::Result<bool>> SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
                                               bool* retry_on_fresh);
   core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
+  core::Error BodyReadError(const boost::system::error_code& ec) const;
   void Finish();
 
   ConnectionPool& pool_;
@@ -83,6 +87,8 @@ class Exchange {
   bool cancelled_ = false;
   bool body_done_ = false;
   bool must_wait_ = false;  // ReadAvailable found nothing to parse: the next WaitReadable waits on the socket
+  // An error met after body bytes were read in the same call: those bytes go out first, the error next call.
+  std::optional<core::Error> deferred_error_;
 };
 
 }  // namespace sluice::upstream
