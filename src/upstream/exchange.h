@@ -86,7 +86,7 @@ class Exchange {
   bool reused_ = false;
   bool cancelled_ = false;
   bool body_done_ = false;
-  bool must_wait_ = false;  // ReadAvailable found nothing to parse: the next WaitReadable waits on the socket
+  bool must_wait_ = false;  // ReadAvailable found nothing to read: the next WaitReadable waits on the socket
   // An error met after body bytes were read in the same call: those bytes go out first, the error next call.
   std::optional<core::Error> deferred_error_;
 };
