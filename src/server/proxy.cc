@@ -3,6 +3,7 @@
 #include "server/proxy.h"
 
 #include <array>
+#include <charconv>
 #include <optional>
 
 #include "dialect/anthropic_passthrough.h"
@@ -25,16 +26,28 @@ using upstream::Clock;
 constexpr uint64_t kMaxErrorBody = 1 << 20;
 constexpr size_t kTlsStreamReadBuffer = 4096;
 
-// Upstream response headers a client expects to see (request ids, rate-limit state, retry hints).
+// Upstream response headers a client expects to see (request ids, rate-limit state, retry hints). Called for
+// every header of every answer: the first letter and the length turn most names away before any compare.
 bool ForwardableHeader(std::string_view name) {
-  return beast::iequals(name, "x-request-id") || beast::iequals(name, "request-id") ||
-         beast::iequals(name, "openai-processing-ms") || beast::iequals(name, "retry-after") ||
-         beast::iequals(name, "retry-after-ms") ||
-         (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-")) ||
-         (name.size() > 20 && beast::iequals(name.substr(0, 20), "anthropic-ratelimit-"));
+  if (name.size() < 10) return false;  // "request-id" is the shortest
+  switch (name[0] | 0x20) {
+    case 'x':
+      return beast::iequals(name, "x-request-id") ||
+             (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"));
+    case 'r':
+      return beast::iequals(name, "request-id") || beast::iequals(name, "retry-after") ||
+             beast::iequals(name, "retry-after-ms");
+    case 'o':
+      return beast::iequals(name, "openai-processing-ms");
+    case 'a':
+      return name.size() > 20 && beast::iequals(name.substr(0, 20), "anthropic-ratelimit-");
+    default:
+      return false;
+  }
 }
 
 void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, const RequestRecord& rec) {
+  out.reserve(out.size() + 160 + rec.model->name.size() + rec.upstream_model.size());
   for (const auto& f : ex.Headers()) {
     if (ForwardableHeader(f.name_string())) {
       out += f.name_string();
@@ -50,7 +63,9 @@ void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, cons
   out += "\r\nx-sluice-model: ";
   out += rec.upstream_model;
   out += "\r\nx-sluice-attempts: ";
-  out += std::to_string(rec.attempts);
+  char digits[12];
+  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, rec.attempts);
+  out.append(digits, ec == std::errc() ? end : digits);
   out += "\r\n";
 }
 

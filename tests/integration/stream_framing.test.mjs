@@ -3,7 +3,8 @@
 // or without chunked framing (Content-Length, or a body ended by closing the connection). The gateway reads
 // plain-TCP streams with a per-worker buffer once the socket is readable (Exchange::WaitReadable /
 // ReadAvailable) and gives its read buffers back between reads: every event must still arrive whole, in
-// order, with the usage it carried, and a pooled connection must serve the next request.
+// order, with the usage it carried, and a pooled connection must serve the next request. The upstream's
+// rate-limit and request-id headers reach the client; its other headers do not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
@@ -24,7 +25,11 @@ function sseEvents(model) {
 // How the upstream frames and paces its answer, by the requested upstream model name.
 function responseBytes(mode, model) {
   const events = sseEvents(model);
-  const head = (extra) => `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n${extra}\r\n`;
+  // Rate-limit and request-id headers travel to the client; others (Server, X-Internal-Trace) do not.
+  const forwardable = 'X-RateLimit-Remaining-Requests: 99\r\nanthropic-ratelimit-tokens-limit: 5000\r\n' +
+    'openai-processing-ms: 12\r\nrequest-id: req_raw\r\nRetry-After-Ms: 7\r\n';
+  const head = (extra) => `HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nServer: raw\r\n` +
+    `X-Internal-Trace: secret\r\n${forwardable}${extra}\r\n`;
   if (mode === 'length') {
     const body = events.join('');
     return { head: head(`Content-Length: ${Buffer.byteLength(body)}\r\n`), body: [body], close: false };
@@ -84,6 +89,13 @@ async function streamThrough(model) {
     body: JSON.stringify({ model, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] }),
   });
   assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-ratelimit-remaining-requests'), '99');
+  assert.equal(r.headers.get('anthropic-ratelimit-tokens-limit'), '5000');
+  assert.equal(r.headers.get('openai-processing-ms'), '12');
+  assert.equal(r.headers.get('request-id'), 'req_raw');
+  assert.equal(r.headers.get('retry-after-ms'), '7');
+  assert.equal(r.headers.get('x-internal-trace'), null);
+  assert.equal(r.headers.get('x-sluice-provider'), 'raw');
   const text = await r.text();
   const datas = text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => e.slice(6));
   return datas;
