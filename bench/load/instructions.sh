@@ -9,19 +9,10 @@ set -euo pipefail
 BUILD="${1:?usage: instructions.sh BUILD_DIR [N]}"
 N="${2:-2000}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-wait_line() { for ((i = 0; i < 300; i++)); do grep -m1 "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-"$BUILD/tools/mock_llm/mock_llm" --listen 127.0.0.1:0 >"$WORK/mock.out" 2>&1 &
-PIDS+=($!)
-MOCK_PORT=$(wait_line "$WORK/mock.out" '"listening"' | sed -n 's/.*"addr":"[^"]*:\([0-9]*\)".*/\1/p')
-cat >"$WORK/sluice.json" <<JSON
-{"server":{"listen":"127.0.0.1:0","workers":1},"admin":{"enabled":false},"log":{"access_log":false},
- "providers":{"mock":{"type":"openai_compatible","base_url":"http://127.0.0.1:$MOCK_PORT"}},
- "models":{"gpt-4o-mini":{"provider":"mock","model":"mock-upstream"}}}
-JSON
+# The callgrind file is kept for callgrind_annotate.
+KEEP_WORK=1
+source "$HERE/single_model_setup.sh"
+start_mock_and_config gpt-4o-mini mock-upstream
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$WORK/callgrind.out.%p" \
   "$BUILD/src/sluice" serve -c "$WORK/sluice.json" >"$WORK/sluice.out" 2>"$WORK/valgrind.err" &
 VPID=$!

@@ -4,19 +4,8 @@
 # usage: bench/load/stream_syscalls.sh BUILD_DIR     (needs strace and curl; Release build advised)
 set -euo pipefail
 BUILD="${1:?usage: stream_syscalls.sh BUILD_DIR}"
-WORK="$(mktemp -d)"
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
-trap cleanup EXIT
-wait_line() { for ((i = 0; i < 100; i++)); do grep -m1 "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-"$BUILD/tools/mock_llm/mock_llm" --listen 127.0.0.1:0 >"$WORK/mock.out" 2>&1 &
-PIDS+=($!)
-MOCK_PORT=$(wait_line "$WORK/mock.out" '"listening"' | sed -n 's/.*"addr":"[^"]*:\([0-9]*\)".*/\1/p')
-cat >"$WORK/sluice.json" <<JSON
-{"server":{"listen":"127.0.0.1:0","workers":1},"admin":{"enabled":false},"log":{"access_log":false},
- "providers":{"mock":{"type":"openai_compatible","base_url":"http://127.0.0.1:$MOCK_PORT"}},
- "models":{"bench-stream-chunks-200":{"provider":"mock"}}}
-JSON
+source "$(cd "$(dirname "$0")" && pwd)/single_model_setup.sh"
+start_mock_and_config bench-stream-chunks-200
 "$BUILD/src/sluice" serve -c "$WORK/sluice.json" >"$WORK/sluice.out" 2>&1 &
 SLUICE_PID=$!
 PIDS+=($SLUICE_PID)

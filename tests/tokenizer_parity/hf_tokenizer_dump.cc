@@ -15,7 +15,7 @@
 #include <iostream>
 #include <string>
 
-#include "ids_line.h"
+#include "dump_lines.h"
 #include "tokenizer/chat_count.h"
 #include "tokenizer/hf_registry.h"
 
@@ -83,31 +83,24 @@ int main(int argc, char** argv) {
     }
     models.Set(rule);
   }
+  const HfTokenizer& t = **tok;
+  if (chat.empty()) {
+    return DumpIdLines(
+        "hf_tokenizer_dump", [&](std::string_view x) { return added ? t.EncodeWithAdded(x) : t.Encode(x); },
+        [&](std::string_view x) { return t.Count(x); }, count && !added);
+  }
+  // --chat: lines are OpenAI chat bodies; each prints its prompt token count.
   std::ios::sync_with_stdio(false);
-  std::string line, out;
+  std::string line;
   size_t n = 0;
   while (std::getline(std::cin, line)) {
     ++n;
     boost::system::error_code ec;
     boost::json::value v = boost::json::parse(line, ec);
-    if (!chat.empty()) {
-      if (ec || !v.is_object()) return std::cerr << "hf_tokenizer_dump: line " << n << " is not a JSON object\n", 2;
-      auto c = CountOpenAiChat(v.get_object(), models);
-      if (!c.ok()) return std::cerr << "hf_tokenizer_dump: " << c.error().message << "\n", 2;
-      std::cout << c->tokens << "\n";
-      continue;
-    }
-    if (ec || !v.is_string()) {
-      std::cerr << "hf_tokenizer_dump: line " << n << " is not a JSON string\n";
-      return 2;
-    }
-    const std::string_view text = v.get_string();
-    const std::vector<uint32_t> ids = added ? (*tok)->EncodeWithAdded(text) : (*tok)->Encode(text);
-    if (count && !added && (*tok)->Count(text) != ids.size()) {
-      std::cerr << "hf_tokenizer_dump: Count() disagrees with Encode() on line " << n << "\n";
-      return 3;
-    }
-    PrintIdsLine(ids, out);
+    if (ec || !v.is_object()) return std::cerr << "hf_tokenizer_dump: line " << n << " is not a JSON object\n", 2;
+    auto c = CountOpenAiChat(v.get_object(), models);
+    if (!c.ok()) return std::cerr << "hf_tokenizer_dump: " << c.error().message << "\n", 2;
+    std::cout << c->tokens << "\n";
   }
   return 0;
 }

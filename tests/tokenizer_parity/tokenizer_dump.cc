@@ -9,7 +9,7 @@
 #include <iostream>
 #include <string>
 
-#include "ids_line.h"
+#include "dump_lines.h"
 #include "tokenizer/registry.h"
 
 int main(int argc, char** argv) {
@@ -30,24 +30,9 @@ int main(int argc, char** argv) {
     std::cerr << "tokenizer_dump: " << enc.error().message << "\n";
     return 2;
   }
-  std::ios::sync_with_stdio(false);
-  std::string line, out;
-  size_t n = 0;
-  while (std::getline(std::cin, line)) {
-    ++n;
-    boost::system::error_code ec;
-    boost::json::value v = boost::json::parse(line, ec);
-    if (ec || !v.is_string()) {
-      std::cerr << "tokenizer_dump: line " << n << " is not a JSON string\n";
-      return 2;
-    }
-    const std::string_view text = v.get_string();
-    const std::vector<uint32_t> ids = special ? (*enc)->EncodeWithSpecial(text) : (*enc)->EncodeOrdinary(text);
-    if (count && !special && (*enc)->Count(text) != ids.size()) {
-      std::cerr << "tokenizer_dump: Count() disagrees with Encode() on line " << n << "\n";
-      return 3;
-    }
-    PrintIdsLine(ids, out);
-  }
-  return 0;
+  const Encoding& e = **enc;
+  return DumpIdLines(
+      "tokenizer_dump",
+      [&](std::string_view t) { return special ? e.EncodeWithSpecial(t) : e.EncodeOrdinary(t); },
+      [&](std::string_view t) { return e.Count(t); }, count && !special);
 }
