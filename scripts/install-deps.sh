@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev openssl ca-certificates libyaml-cpp-dev libpcre2-dev libicu-dev
+  libssl-dev openssl ca-certificates libyaml-cpp-dev libpcre2-dev libicu-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   wrk nginx-light curl procps util-linux
 )

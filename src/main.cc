@@ -10,6 +10,9 @@
 #ifdef SLUICE_HAVE_TOKENIZER
 #include "tokenizer/cli.h"
 #endif
+#ifdef SLUICE_MIMALLOC
+#include <mimalloc.h>
+#endif
 
 namespace {
 
@@ -21,6 +24,16 @@ constexpr const char* kUsage =
     "  check -c FILE                 validate FILE; print every error with its path and line\n"
     "  tokens --model M [--ids|--json]  count the tokens of stdin for model M\n"
     "  version                       print the version\n";
+
+// Which malloc the binary runs on (a reference to mimalloc also keeps the linker from dropping it).
+std::string AllocatorName() {
+#ifdef SLUICE_MIMALLOC
+  const int v = mi_version();
+  return "mimalloc " + std::to_string(v / 100) + "." + std::to_string(v / 10 % 10) + "." + std::to_string(v % 10);
+#else
+  return "system";
+#endif
+}
 
 std::string ConfigPath(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) {
@@ -70,7 +83,7 @@ int main(int argc, char** argv) {
     if (cmd == "tokens") return sluice::tokenizer::RunTokensCli(argc - 1, argv + 1);
 #endif
     if (cmd == "version" || cmd == "--version") {
-      std::puts("sluice 0.1.0");
+      std::printf("sluice 0.1.0 (allocator: %s)\n", AllocatorName().c_str());
       return 0;
     }
     if (cmd == "help" || cmd == "--help" || cmd == "-h") {

@@ -1,7 +1,7 @@
 // The client side of one HTTP connection as the request pipeline sees it: write bytes (with the slow-client
 // deadline), and watch for the client going away while the gateway waits on an upstream. Implemented by
 // the HTTP session for plain TCP and for TLS, so the pipeline is written once.
-// Thread rule: one connection, one worker; the watcher and the writer run as sibling coroutines.
+// Thread rule: one connection, one worker; the watch completes on that worker while the writer runs.
 #pragma once
 
 #include <span>
@@ -10,15 +10,30 @@
 
 namespace sluice::server {
 
+// Told what a disconnect watch saw. OnWatchEnded comes last, exactly once per StartWatch (for plain TCP it
+// may come from inside StopWatching).
+class DisconnectListener {
+ public:
+  virtual void OnClientGone() = 0;  // the client closed or reset the connection
+  virtual void OnWatchEnded() = 0;  // no further call for this watch
+
+ protected:
+  ~DisconnectListener() = default;
+};
+
 class ClientIo {
  public:
   virtual ~ClientIo() = default;
   // Writes all buffers; false when the client is gone or too slow (client_write deadline).
   virtual net::awaitable<bool> Write(std::span<const net::const_buffer> buffers) = 0;
-  // Completes when the client closes or resets the connection (returns true), or when the client sent more
-  // bytes (pipelining; they are kept for the next request) or StopWatching() was called (returns false).
-  virtual net::awaitable<bool> WaitForDisconnect() = 0;
+  // Watches for the client closing or resetting the connection; ends when it does (OnClientGone first), when
+  // the client sends more bytes (pipelining; they are kept for the next request), or on StopWatching().
+  // One watch at a time.
+  virtual void StartWatch(DisconnectListener& listener) = 0;
+  // Plain TCP ends the watch before returning; TLS has a read in flight and ends it when that read does.
   virtual void StopWatching() = 0;
+  // Stops the watch and never calls its listener again (the listener is going away).
+  virtual void AbandonWatch() = 0;
   // The request was read and will not be read again (a stream is under way): the connection's read buffer
   // may go until the next request. A no-op where the buffer is in use (a TLS disconnect watch reads into it).
   virtual void ReleaseReadBuffer() {}

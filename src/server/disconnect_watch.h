@@ -1,51 +1,68 @@
 // Watches the client connection while the gateway waits on an upstream: if the client closes, the upstream
 // exchange is cancelled at once (the provider stops generating, and billing, for nobody).
-// The watch runs as a sibling coroutine; Stop() must be awaited before the exchange or the ClientIo die, which
-// is what keeps the spawned coroutine's references valid.
+// On plain TCP the watch is one readiness wait on the client socket with a plain callback, and Stop() ends
+// it synchronously: no coroutine, no timer, nothing to await on the request path. A TLS watch has a record
+// read in flight that must finish before the connection is read again, so Stop() may return false and
+// Ended() is then awaited.
 // Thread rule: one worker.
 #pragma once
+
+#include <optional>
 
 #include "server/client_io.h"
 #include "upstream/exchange.h"
 
 namespace sluice::server {
 
-class DisconnectWatch {
+class DisconnectWatch final : private DisconnectListener {
  public:
   DisconnectWatch(net::io_context& ioc, ClientIo& io, upstream::Exchange* exchange = nullptr)
-      : io_(io), exchange_(exchange), done_(ioc) {
-    done_.expires_at(upstream::Clock::time_point::max());
-    net::co_spawn(ioc, Watch(), net::detached);
+      : ioc_(ioc), io_(io), exchange_(exchange) {
+    io_.StartWatch(*this);
   }
   DisconnectWatch(const DisconnectWatch&) = delete;
   DisconnectWatch& operator=(const DisconnectWatch&) = delete;
+  // A request unwound without Stop() (the worker shutting down) must not leave the session calling back
+  // into a dead watch.
+  ~DisconnectWatch() {
+    if (!ended_) io_.AbandonWatch();
+  }
 
   bool client_gone() const { return client_gone_; }
   // The exchange to cancel if the client goes away (each attempt of a fallback chain has its own).
   void Bind(upstream::Exchange* exchange) { exchange_ = exchange; }
 
-  // Stops watching and waits until the watch coroutine has finished.
-  net::awaitable<void> Stop() {
-    if (!finished_) io_.StopWatching();
-    while (!finished_) co_await done_.async_wait(kUseTuple);
+  // Stops watching; true when the watch has ended, false when Ended() must be awaited (TLS).
+  bool Stop() {
+    if (!ended_) io_.StopWatching();
+    return ended_;
+  }
+  net::awaitable<void> Ended() {
+    while (!ended_) {
+      if (!wake_) {
+        wake_.emplace(ioc_);
+        wake_->expires_at(upstream::Clock::time_point::max());
+      }
+      co_await wake_->async_wait(kUseTuple);
+    }
   }
 
  private:
-  net::awaitable<void> Watch() {
-    bool gone = co_await io_.WaitForDisconnect();
-    if (gone) {
-      client_gone_ = true;
-      if (exchange_) exchange_->Cancel();
-    }
-    finished_ = true;
-    done_.cancel();
+  void OnClientGone() override {
+    client_gone_ = true;
+    if (exchange_) exchange_->Cancel();
+  }
+  void OnWatchEnded() override {
+    ended_ = true;
+    if (wake_) wake_->cancel();
   }
 
+  net::io_context& ioc_;
   ClientIo& io_;
   upstream::Exchange* exchange_;
-  net::steady_timer done_;
+  std::optional<net::steady_timer> wake_;  // only a TLS stop waits
   bool client_gone_ = false;
-  bool finished_ = false;
+  bool ended_ = false;
 };
 
 }  // namespace sluice::server

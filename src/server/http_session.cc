@@ -6,8 +6,10 @@
 #include <cerrno>
 #include <memory>
 #include <optional>
+#include <utility>
 
 #include "server/request_pipeline.h"
+#include "upstream/http_read.h"
 
 namespace sluice::server {
 namespace {
@@ -36,6 +38,14 @@ class Session final : public SessionBase, public ClientIo {
       : worker_(worker), stream_(std::move(stream)), peer_(std::move(peer)), deadline_(worker.deadlines) {
     buffer_.reserve(4096);  // a typical chat request fits; Beast grows it for larger ones
   }
+  ~Session() {
+    if (watch_slot_) {
+      watch_slot_->session = nullptr;
+      WaitHandler::Release(watch_slot_);
+    }
+  }
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
 
   net::awaitable<void> Run();
 
@@ -47,38 +57,39 @@ class Session final : public SessionBase, public ClientIo {
     deadline_.Disarm();
     co_return !ec;
   }
-  net::awaitable<bool> WaitForDisconnect() override {
-    watching_ = true;
-    bool gone = false;
+  void StartWatch(DisconnectListener& listener) override {
+    watch_listener_ = &listener;
+    ++watch_generation_;
     if constexpr (std::is_same_v<Stream, upstream::Socket>) {
-      // Wait for readability without a speculative read (no syscall per request), then peek: EOF or an
-      // error means the client left; bytes mean a pipelined request, left in the socket for the session.
-      auto [ec] = co_await Sock().async_wait(tcp::socket::wait_read, kUseTuple);
-      if (!ec && !stop_requested_) {
-        char byte;
-        ssize_t n = ::recv(Sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-        gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-      } else if (ec && ec != net::error::operation_aborted) {
-        gone = true;
-      }
+      // A readiness wait with a plain callback: no coroutine, no buffer. Waits never read speculatively,
+      // so a quiet client costs no syscall beyond the wait's registration.
+      if (!watch_slot_) watch_slot_ = new WatchSlot{this};
+      Sock().async_wait(tcp::socket::wait_read, WaitHandler(watch_slot_, watch_generation_));
     } else {
       // TLS: a close_notify alert is bytes on the wire, so the record layer must read to tell.
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
-      if (n > 0) buffer_.commit(n);
-      gone = ec && ec != net::error::operation_aborted && !stop_requested_;
+      net::co_spawn(worker_.ioc, TlsWatch(watch_generation_), net::detached);
     }
-    watching_ = false;
-    stop_requested_ = false;
-    co_return gone;
   }
   void StopWatching() override {
-    if (watching_) {
-      stop_requested_ = true;
-      // Cancels the pending wait (a write in flight at the same time would fail too; the proxy never
-      // stops the watch while it writes).
+    if (!watch_listener_) return;
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
+      // The wait is cancelled (a stale wait would keep the next request's read from being tried at once);
+      // its handler finds a newer generation and does nothing. No write is in flight here: the proxy never
+      // stops the watch while it writes.
+      DisconnectListener* listener = std::exchange(watch_listener_, nullptr);
+      ++watch_generation_;
+      boost::system::error_code ignored;
+      Sock().cancel(ignored);
+      listener->OnWatchEnded();
+    } else if (!watch_stop_requested_) {
+      watch_stop_requested_ = true;
       boost::system::error_code ignored;
       Sock().cancel(ignored);
     }
+  }
+  void AbandonWatch() override {
+    StopWatching();
+    watch_listener_ = nullptr;
   }
   std::string_view PeerAddress() const override { return peer_; }
   void ReleaseReadBuffer() override {
@@ -117,13 +128,67 @@ class Session final : public SessionBase, public ClientIo {
   // GCC 12 miscompiles temporaries with destructors inside co_await expressions: callers pass named values.
   net::awaitable<bool> ReplyAndClose(const core::Error& error);
 
+  // The plain-TCP watch's wait may complete after its session ended (a cancelled wait's handler runs
+  // later), so the handler reaches the session through this slot; the last of its holders frees it.
+  struct WatchSlot {
+    Session* session;  // null once the session has ended
+    unsigned holders = 1;
+  };
+  class WaitHandler {
+   public:
+    WaitHandler(WatchSlot* slot, uint32_t generation) : slot_(slot), generation_(generation) { ++slot_->holders; }
+    WaitHandler(WaitHandler&& other) noexcept
+        : slot_(std::exchange(other.slot_, nullptr)), generation_(other.generation_) {}
+    WaitHandler(const WaitHandler&) = delete;
+    WaitHandler& operator=(const WaitHandler&) = delete;
+    ~WaitHandler() { Release(slot_); }
+    void operator()(boost::system::error_code ec) {
+      if (slot_->session) slot_->session->OnWatchWait(ec, generation_);
+    }
+    static void Release(WatchSlot* slot) {
+      if (slot && --slot->holders == 0) delete slot;
+    }
+
+   private:
+    WatchSlot* slot_;
+    uint32_t generation_;
+  };
+  void OnWatchWait(boost::system::error_code ec, uint32_t generation) {
+    if (generation != watch_generation_ || !watch_listener_) return;  // stopped, or an older watch's wait
+    DisconnectListener* listener = std::exchange(watch_listener_, nullptr);
+    // Readable: EOF or an error means the client left; bytes mean a pipelined request, left in the socket
+    // for the session.
+    bool gone = false;
+    if (!ec) {
+      char byte;
+      ssize_t n = ::recv(Sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+    } else if (ec != net::error::operation_aborted) {
+      gone = true;
+    }
+    if (gone) listener->OnClientGone();
+    listener->OnWatchEnded();
+  }
+  net::awaitable<void> TlsWatch(uint32_t generation) {
+    auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+    if (n > 0) buffer_.commit(n);
+    const bool gone = ec && ec != net::error::operation_aborted && !watch_stop_requested_;
+    watch_stop_requested_ = false;
+    if (generation != watch_generation_ || !watch_listener_) co_return;  // abandoned
+    DisconnectListener* listener = std::exchange(watch_listener_, nullptr);
+    if (gone) listener->OnClientGone();
+    listener->OnWatchEnded();
+  }
+
   WorkerContext& worker_;
   Stream stream_;
   std::string peer_;
   beast::flat_buffer buffer_{64 * 1024};
   bool idle_ = false;
-  bool watching_ = false;
-  bool stop_requested_ = false;
+  DisconnectListener* watch_listener_ = nullptr;  // the watch under way, if any
+  uint32_t watch_generation_ = 0;
+  bool watch_stop_requested_ = false;  // TLS: the watch's read was cancelled by StopWatching
+  WatchSlot* watch_slot_ = nullptr;    // plain TCP, created by the first watch
   upstream::Deadline deadline_;
 };
 
@@ -182,7 +247,7 @@ net::awaitable<void> Session<Stream>::Run() {
     // One deadline for head and body together (the 100-continue write in between does not extend it).
     auto read_deadline = upstream::Clock::now() + server_cfg.timeouts.request_read;
     deadline_.Arm(Sock(), read_deadline);
-    auto [hec, hn] = co_await http::async_read_header(stream_, buffer_, parser, kUseTuple);
+    boost::system::error_code hec = co_await upstream::ReadHttp(stream_, buffer_, parser, upstream::ReadUntil::kHeader);
     deadline_.Disarm();
     if (hec) {
       std::optional<core::Error> reply;
@@ -219,7 +284,8 @@ net::awaitable<void> Session<Stream>::Run() {
     }
     if (!parser.is_done()) {
       deadline_.Arm(Sock(), read_deadline);
-      auto [bec, bn] = co_await http::async_read(stream_, buffer_, parser, kUseTuple);
+      parser.eager(true);
+      boost::system::error_code bec = co_await upstream::ReadHttp(stream_, buffer_, parser, upstream::ReadUntil::kMessage);
       deadline_.Disarm();
       if (bec) {
         std::optional<core::Error> reply;

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "upstream/http_read.h"
+
 namespace sluice::upstream {
 
 using core::Error;
@@ -10,6 +12,7 @@ using core::ErrorCode;
 namespace {
 constexpr size_t kReadReserve = 4096;  // what a connection reads at a time (ConnectionPool starts it so)
 constexpr size_t kKeepWhileWaiting = 256;
+constexpr size_t kReadAllStep = 16384;  // ReadAll's growth step when the length is not known
 }  // namespace
 
 Exchange::Exchange(ConnectionPool& pool, const Origin& origin, bool tls_verify)
@@ -87,7 +90,8 @@ net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request
 
 net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
                                                       bool* retry_on_fresh) {
-  auto connect_deadline = std::min(Clock::now() + deadlines.connect, deadlines.total);
+  const Clock::time_point start = Clock::now();
+  auto connect_deadline = std::min(start + deadlines.connect, deadlines.total);
   auto acquired = co_await pool_.Acquire(origin_, tls_verify_, connect_deadline);
   if (!acquired.ok()) co_return acquired.error();
   conn_ = std::move(acquired).value();
@@ -101,7 +105,9 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   parser_->body_limit(boost::none);
   parser_->header_limit(64 * 1024);
 
-  conn_->deadline.Arm(conn_->Sock(), std::min(Clock::now() + deadlines.first_byte, deadlines.total));
+  // A pooled connection came at once; a new one took its connect (and handshake) time.
+  const Clock::time_point sending_at = reused_ ? start : Clock::now();
+  conn_->deadline.Arm(conn_->Sock(), std::min(sending_at + deadlines.first_byte, deadlines.total));
   std::array<net::const_buffer, 2> bufs{net::buffer(head_), net::buffer(request.body)};
   boost::system::error_code ec;
   size_t n = 0;
@@ -118,9 +124,9 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
     co_return error;
   }
   if (conn_->secure) {
-    std::tie(ec, n) = co_await http::async_read_header(*conn_->secure, conn_->buffer, *parser_, kUseTuple);
+    ec = co_await ReadHttp(*conn_->secure, conn_->buffer, *parser_, ReadUntil::kHeader);
   } else {
-    std::tie(ec, n) = co_await http::async_read_header(*conn_->plain, conn_->buffer, *parser_, kUseTuple);
+    ec = co_await ReadHttp(*conn_->plain, conn_->buffer, *parser_, ReadUntil::kHeader);
   }
   if (ec) {
     bool nothing_received = conn_ && conn_->buffer.size() == 0;
@@ -150,11 +156,10 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
     body.data = buf;
     body.size = cap;
     boost::system::error_code ec;
-    size_t n = 0;
     if (conn_->secure) {
-      std::tie(ec, n) = co_await http::async_read_some(*conn_->secure, conn_->buffer, *parser_, kUseTuple);
+      ec = co_await ReadHttp(*conn_->secure, conn_->buffer, *parser_, ReadUntil::kSome);
     } else {
-      std::tie(ec, n) = co_await http::async_read_some(*conn_->plain, conn_->buffer, *parser_, kUseTuple);
+      ec = co_await ReadHttp(*conn_->plain, conn_->buffer, *parser_, ReadUntil::kSome);
     }
     if (ec == http::error::need_buffer) ec = {};
     size_t got = cap - parser_->get().body().size;
@@ -246,21 +251,31 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
 }
 
 net::awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {
+  // The body is parsed straight into the string: sized by Content-Length when there is one, else grown
+  // 16 KB at a time (chunked or close-delimited).
   std::string out;
-  if (auto cl = parser_->content_length()) {
-    if (*cl > limit)
-      co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
-    out.reserve(*cl);
-  }
-  std::array<char, 16384> buf;
+  size_t got = 0;
+  const boost::optional<uint64_t> content_length = parser_->content_length();
+  if (content_length && *content_length > limit)
+    co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
   for (;;) {
-    auto r = co_await ReadSome(buf.data(), buf.size(), deadline);
+    if (content_length) {
+      out.resize(*content_length);
+    } else if (out.size() - got < kReadAllStep) {
+      out.resize(got + kReadAllStep);
+    }
+    if (got == out.size()) {  // all of Content-Length: the parser is done; this marks the body read
+      auto end = co_await ReadSome(out.data(), 0, deadline);
+      if (!end.ok()) co_return end.error();
+      break;
+    }
+    auto r = co_await ReadSome(out.data() + got, out.size() - got, deadline);
     if (!r.ok()) co_return r.error();
     if (r.value() == 0) break;
-    if (out.size() + r.value() > limit)
-      co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
-    out.append(buf.data(), r.value());
+    got += r.value();
+    if (got > limit) co_return Error{ErrorCode::kUpstreamProtocolError, "upstream response exceeds max_response_bytes"};
   }
+  out.resize(got);
   co_return out;
 }
 

@@ -4,11 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { startMock, startGateway, gatewayConfig } from './lib/harness.mjs';
+import { startMock, startGateway, gatewayConfig, waitFor } from './lib/harness.mjs';
 import { makeTestPki } from './lib/certs.mjs';
 import { request, chatBody, sseData, streamContent } from './lib/client.mjs';
 
-let pki, good, wrong, mock, back, backWrong, front, frontNoCa, sniServer;
+let pki, good, wrong, mock, back, backWrong, front, frontNoCa, sniServer, backSlow;
 const sniSeen = [];
 const portOf = (hostPort) => Number(hostPort.slice(hostPort.lastIndexOf(':') + 1));
 const key = '${MOCK_PROVIDER_KEY:-sk-provider-secret-123}';
@@ -21,6 +21,13 @@ before(async () => {
   const tlsServer = (cert) => ({ listen: '127.0.0.1:0', workers: 1, tls: { cert_file: cert.cert, key_file: cert.key } });
   back = await startGateway(gatewayConfig(mock.url, { server: tlsServer(good) }));
   backWrong = await startGateway(gatewayConfig(mock.url, { server: tlsServer(wrong) }));
+  backSlow = await startGateway(gatewayConfig(mock.url, {
+    server: tlsServer(good),
+    models: {
+      'gpt-test': { provider: 'mock', model: 'mock-upstream-model' },
+      'long-stream': { provider: 'mock', model: 'mock-tps-5-chunks-50' },  // ~10 s of tokens
+    },
+  }));
 
   // A node HTTPS upstream that records the SNI name of every TLS connection and answers a chat completion.
   sniServer = https.createServer({ cert: good.certPem, key: good.keyPem }, (req, res) => {
@@ -65,7 +72,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all([front, frontNoCa, back, backWrong, mock].filter(Boolean).map((p) => p.stop()));
+  await Promise.all([front, frontNoCa, back, backWrong, backSlow, mock].filter(Boolean).map((p) => p.stop()));
   if (sniServer) await new Promise((r) => sniServer.close(r));
 });
 
@@ -139,4 +146,45 @@ test('SNI: the upstream host name is sent; an IP-literal origin sends none and v
   assert.equal(res2.status, 200, res2.text);
   assert.equal(sniSeen.length, 1);
   assert.ok(!sniSeen[0], `no SNI for an IP literal (RFC 6066), got ${sniSeen[0]}`);
+});
+
+// The disconnect watch on a TLS connection reads records (a close_notify is bytes), unlike plain TCP's
+// readiness wait: a client leaving mid-stream must still cancel the upstream, and a watch ended by a
+// normal answer must leave the connection readable for the next request.
+test('TLS termination: a client leaving mid-stream cancels the upstream; kept-alive TLS requests follow', { timeout: 30000 }, async () => {
+  await mock.reset();
+  const url = `https://localhost:${portOf(backSlow.http)}/v1/chat/completions`;
+  const abortedAt = await new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'POST', ca: pki.ca, agent: false, headers: { 'content-type': 'application/json' } }, (res) => {
+      res.once('data', () => { req.destroy(); resolve(Date.now()); });
+      res.on('error', () => {});
+    });
+    req.on('error', (e) => { if (e.code !== 'ECONNRESET' && !/socket hang up|aborted/.test(e.message)) reject(e); });
+    req.end(JSON.stringify(chatBody('long-stream', { stream: true })));
+  });
+  const seenAt = await waitFor(async () => ((await mock.stats()).streams_cancelled >= 1) && Date.now(), { timeoutMs: 2000, intervalMs: 10 });
+  assert.ok(seenAt - abortedAt < 1000, `mock saw the cancellation ${seenAt - abortedAt} ms after the client left`);
+  assert.equal((await mock.stats()).streams_completed, 0);
+
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1, ca: pki.ca });
+  const reused = [];
+  for (let i = 0; i < 3; i++) {
+    const stream = i === 1;
+    const { status, text, reusedSocket } = await new Promise((resolve, reject) => {
+      const req = https.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode, text, reusedSocket: req.reusedSocket }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(chatBody('gpt-test', { stream })));
+    });
+    assert.equal(status, 200, text);
+    if (stream) assert.equal(streamContent(sseData(text)), 'Hello there world');
+    else assert.equal(JSON.parse(text).choices[0].message.content, 'Hello there world');
+    reused.push(reusedSocket);
+  }
+  agent.destroy();
+  assert.deepEqual(reused, [false, true, true], 'all three requests on one TLS connection');
 });
