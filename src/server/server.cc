@@ -64,7 +64,20 @@ void WorkerContext::AdoptRuntime(std::shared_ptr<const Runtime> next) {
   runtime_ptr = std::move(next);
 }
 
+// mimalloc, when the binary links it (src/CMakeLists.txt): weak, so the library links without it.
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace {
+
+// Gives the calling thread's freed heap memory back to the system. mimalloc keeps a heap per thread, so
+// each worker calls this on its own thread; glibc's arenas are trimmed from any thread.
+void ReleaseFreeMemory() {
+  if (mi_collect != nullptr) {
+    mi_collect(/*force=*/true);
+  } else {
+    malloc_trim(0);
+  }
+}
 
 using ReusePort = net::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
@@ -264,7 +277,7 @@ int Run(std::shared_ptr<const config::Config> config) {
   }
 
   // Wait for a signal. Meanwhile, once a burst of connections has gone, hand the freed heap back to the
-  // system: glibc keeps freed memory in its arenas, so RSS would otherwise stay at the burst's peak.
+  // system: the allocator keeps freed memory for reuse, so RSS would otherwise stay at the burst's peak.
   int sig = 0;
   uint32_t peak_connections = 0;
   for (;;) {
@@ -278,7 +291,8 @@ int Run(std::shared_ptr<const config::Config> config) {
     uint32_t open = shared.open_connections.load(std::memory_order_relaxed);
     peak_connections = std::max(peak_connections, open);
     if (peak_connections >= 256 && open < peak_connections / 4) {
-      malloc_trim(0);
+      for (unsigned i = 0; i < n_workers; ++i) net::post(workers[i]->ioc, [] { ReleaseFreeMemory(); });
+      ReleaseFreeMemory();
       peak_connections = open;
     }
   }
