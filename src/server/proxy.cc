@@ -72,7 +72,10 @@ void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, cons
 // A chunk of a chunked HTTP body: size line, payload, CRLF.
 net::awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
   char size_line[20];
-  int n = std::snprintf(size_line, sizeof size_line, "%zx\r\n", payload.size());
+  char* end = std::to_chars(size_line, size_line + 16, payload.size(), 16).ptr;  // 16 hex digits fit a size_t
+  *end++ = '\r';
+  *end++ = '\n';
+  const size_t n = static_cast<size_t>(end - size_line);
   std::array<net::const_buffer, 3> bufs{net::buffer(size_line, n), net::buffer(payload.data(), payload.size()),
                                         net::buffer("\r\n", 2)};
   co_return co_await io.Write(bufs);

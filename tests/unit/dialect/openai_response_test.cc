@@ -49,6 +49,27 @@ TEST(InspectChunk, ErrorPayload) {
   EXPECT_TRUE(info.is_error);
 }
 
+// The key scan steps 16 bytes at a time: a key found at every offset, across the steps' boundaries and in
+// the byte-loop tail, and a `"usage":null` or a quoted "usage" word never taken for the object.
+TEST(InspectChunk, KeysFoundAtEveryOffset) {
+  for (size_t pad = 0; pad < 48; ++pad) {
+    const std::string filler(pad, 'x');
+    TokenUsage u;
+    auto info = InspectChunk(R"({"p":")" + filler + R"(","usage":{"prompt_tokens":7,"completion_tokens":3}})", u);
+    EXPECT_TRUE(u.present) << pad;
+    EXPECT_EQ(u.input, 7u) << pad;
+    EXPECT_FALSE(info.is_error) << pad;
+
+    TokenUsage none;
+    info = InspectChunk(R"({"p":")" + filler + R"(","usage":null,"q":"usage"})", none);
+    EXPECT_FALSE(none.present) << pad;
+
+    TokenUsage e;
+    info = InspectChunk(R"({"p":")" + filler + R"(","error":{"message":"m","type":"server_error"}})", e);
+    EXPECT_TRUE(info.is_error) << pad;
+  }
+}
+
 TEST(NormalizeUpstreamError, PassesOpenAiShapeAndCompletesKeys) {
   auto v = json::parse(NormalizeUpstreamError(429, R"({"error":{"message":"slow down","type":"requests"}})"));
   const auto& e = v.at("error").as_object();
