@@ -10,6 +10,7 @@
 
 #include "server/request_pipeline.h"
 #include "upstream/http_read.h"
+#include "upstream/write_now.h"
 
 namespace sluice::server {
 namespace {
@@ -51,9 +52,17 @@ class Session final : public SessionBase, public ClientIo {
 
   // ClientIo
   net::awaitable<bool> Write(std::span<const net::const_buffer> buffers) override {
+    beast::buffers_suffix<std::span<const net::const_buffer>> rest(buffers);
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
+      boost::system::error_code ec;
+      const size_t n = upstream::WriteNow(stream_, buffers, ec);
+      if (ec) co_return false;
+      if (n == net::buffer_size(buffers)) co_return true;
+      rest.consume(n);
+    }
     auto& cfg = worker_.runtime().config->server.timeouts;
     deadline_.Arm(Sock(), upstream::Clock::now() + cfg.client_write);
-    auto [ec, n] = co_await net::async_write(stream_, buffers, kUseTuple);
+    auto [ec, n] = co_await net::async_write(stream_, rest, kUseTuple);
     deadline_.Disarm();
     co_return !ec;
   }

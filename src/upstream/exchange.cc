@@ -3,6 +3,7 @@
 #include <array>
 
 #include "upstream/http_read.h"
+#include "upstream/write_now.h"
 
 namespace sluice::upstream {
 
@@ -114,7 +115,9 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   if (conn_->secure) {
     std::tie(ec, n) = co_await net::async_write(*conn_->secure, bufs, kUseTuple);
   } else {
-    std::tie(ec, n) = co_await net::async_write(*conn_->plain, bufs, kUseTuple);
+    beast::buffers_suffix<std::array<net::const_buffer, 2>> rest(bufs);
+    rest.consume(WriteNow(*conn_->plain, bufs, ec));
+    if (!ec && net::buffer_size(rest) > 0) std::tie(ec, n) = co_await net::async_write(*conn_->plain, rest, kUseTuple);
   }
   bool stale = reused_ && retry_on_fresh;
   if (ec) {

@@ -143,3 +143,40 @@ test('server.timeouts.client_write: a client that never reads is dropped and the
     assert.ok(counter.contentBytes < kStreamBytes);
   } finally { await gw.stop(); }
 });
+
+// A non-streamed answer is written at once as far as the socket takes it and asynchronously after that: a
+// reader that pauses must still get every byte, in order, and the connection must serve the next request.
+test('a non-streamed answer larger than the socket buffers reaches a paused reader whole; keep-alive follows', { timeout: 30000 }, async () => {
+  const kBodyBytes = 8 * 1024 * 1024;
+  const gw = await startGateway(gatewayConfig(mock.url, {
+    providers: {
+      big: { type: 'openai_compatible', base_url: mock.url, api_key: key, headers: { 'x-mock-response-bytes': String(kBodyBytes) } },
+      mock: { type: 'openai_compatible', base_url: mock.url, api_key: key },
+    },
+    models: { 'big-reply': { provider: 'big', model: 'mock-model' }, 'gpt-test': { provider: 'mock', model: 'mock-upstream-model' } },
+  }));
+  try {
+    const conn = await rawConnect(gw.http);
+    conn.socket.pause();
+    conn.write(rawPost('/v1/chat/completions', chatBody('big-reply')));
+    await sleep(1000);  // the gateway has the whole body by now and has written what the buffers hold
+    assert.ok(conn.bytes() < kBodyBytes, 'the paused reader cannot have everything yet');
+    conn.socket.resume();
+    const headEnd = () => conn.received().indexOf('\r\n\r\n');
+    await waitFor(() => headEnd() > 0 && conn.bytes() >= headEnd() + 4 + kBodyBytes, { timeoutMs: 15000 });
+    const text = conn.received();
+    const head = text.slice(0, headEnd());
+    assert.match(head, /^HTTP\/1\.1 200 /);
+    assert.equal(Number(/content-length: (\d+)/i.exec(head)[1]), kBodyBytes);
+    const body = JSON.parse(Buffer.from(text.slice(headEnd() + 4), 'latin1').toString('utf8'));
+    assert.equal(body.object, 'chat.completion');
+
+    // The same connection answers again.
+    const before = conn.bytes();
+    conn.write(rawPost('/v1/chat/completions', chatBody('gpt-test')));
+    await waitFor(() => conn.received().slice(text.length).includes('"chat.completion"'), { timeoutMs: 5000 });
+    assert.ok(conn.bytes() > before);
+    assert.match(conn.received().slice(text.length), /^HTTP\/1\.1 200 /);
+    conn.socket.destroy();
+  } finally { await gw.stop(); }
+});
