@@ -1,7 +1,8 @@
 // Fuzz target: the byte-splice helpers of dialect/json_members.h over valid JSON (their precondition;
 // invalid input is filtered by Boost.JSON first). Invariants: member and element spans are in bounds,
 // ordered and disjoint and each holds one JSON value; replacing every value with an edit keeps the
-// document valid; DecodeJsonString agrees with Boost.JSON; AppendJsonString round-trips any bytes.
+// document valid; DecodeJsonString agrees with Boost.JSON; AppendJsonString round-trips any bytes;
+// ExtractUsage's from-the-end path agrees with the full member walk.
 // Thread rule: single-threaded (libFuzzer / fuzz/driver.cc).
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <boost/json.hpp>
 
 #include "dialect/json_members.h"
+#include "dialect/openai_response.h"
 #include "fuzz/fuzz_check.h"
 
 using namespace sluice;
@@ -60,6 +62,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::vector<dialect::JsonMember> again;
     FUZZ_CHECK(dialect::ScanTopLevelMembers(edited, again) && again.size() == members.size(),
                "edited object scans differently");
+
+    // Usage read from the end of the body agrees with the full walk (duplicate top-level names excepted:
+    // which one counts is unspecified).
+    if (members.size() == doc.as_object().size()) {
+      dialect::TokenUsage fast, full;
+      const bool got_fast = dialect::ExtractUsage(text, fast);
+      const bool got_full = dialect::ExtractUsageByFullScan(text, full);
+      FUZZ_CHECK(got_fast == got_full && fast.input == full.input && fast.output == full.output &&
+                     fast.cached_input == full.cached_input && fast.reasoning == full.reasoning,
+                 "ExtractUsage disagrees with the full walk");
+    }
   } else {
     FUZZ_CHECK(!doc.is_object(), "ScanTopLevelMembers rejected an object");
   }

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -289,10 +290,85 @@ NormalizedError NormalizeErrorObject(int http, const json::object& o) {
 
 }  // namespace
 
-bool ExtractUsage(std::string_view body, TokenUsage& usage) {
-  // This runs on every non-streaming response: one pass over the top-level members (no DOM, no vector),
-  // then one over the `usage` object. The first top-level `usage` counts; a body the scanner cannot walk
-  // to its end counts nothing.
+namespace {
+
+// The `usage` object's span when `"usage"` is the body's last top-level member, as every OpenAI-compatible
+// server writes it; empty when it is not (or cannot be told without a full walk).
+// Found from the end: a `"usage"` string whose quotes are not escaped is a string token of the (valid)
+// text, a key when a colon follows; it is a top-level key when the members after its value close the
+// body: `, "key": value`* then the body's last `}`. A key nested deeper leaves its enclosing containers'
+// closing brackets before that, which the walk refuses.
+constexpr std::string_view kUsageKey = "\"usage\"";
+
+// Start of the last `"usage"` that starts before `from`, or npos. Backwards 16 bytes per step (SSE2): the
+// quotes followed by 'u' are the only places compared.
+size_t FindLastUsageKey(std::string_view s, size_t from) {
+  if (s.size() < kUsageKey.size()) return std::string_view::npos;
+  const char* p = s.data();
+  size_t i = std::min(from, s.size() - kUsageKey.size() + 1);  // candidate starts are below i
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i u = _mm_set1_epi8('u');
+  while (i >= 16) {
+    const size_t base = i - 16;  // reads p[base, base + 17): p[i] exists since i + 6 <= size
+    const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + base));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + base + 1));
+    unsigned mask = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(here, quote), _mm_cmpeq_epi8(next, u))));
+    while (mask != 0) {
+      const unsigned bit = 31u - static_cast<unsigned>(__builtin_clz(mask));
+      if (s.compare(base + bit, kUsageKey.size(), kUsageKey) == 0) return base + bit;
+      mask &= ~(1u << bit);
+    }
+    i = base;
+  }
+#endif
+  while (i > 0) {
+    --i;
+    if (p[i] == '"' && s.compare(i, kUsageKey.size(), kUsageKey) == 0) return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view TrailingUsageSpan(std::string_view body) {
+  constexpr std::string_view kKey = kUsageKey;
+  const char* p = body.data();
+  size_t end = body.size();
+  while (end > 0 && IsBlank(p[end - 1])) --end;
+  if (end == 0 || p[end - 1] != '}') return {};
+  size_t from = end;
+  for (int tries = 0; tries < 4; ++tries) {  // a few escaped or nested candidates, then the full walk
+    const size_t at = FindLastUsageKey(body, from);
+    if (at == std::string_view::npos || at == 0) return {};
+    from = at;
+    size_t backslashes = 0;
+    while (at > backslashes && p[at - 1 - backslashes] == '\\') ++backslashes;
+    if (backslashes % 2 == 1) continue;  // an escaped quote inside a string
+    size_t before = at;
+    while (before > 0 && IsBlank(p[before - 1])) --before;
+    if (before == 0 || (p[before - 1] != '{' && p[before - 1] != ',')) continue;
+    size_t i = SkipJsonWhitespace(body, at + kKey.size());
+    if (i >= end || p[i] != ':') continue;
+    i = SkipJsonWhitespace(body, i + 1);
+    if (i >= end || p[i] != '{') return {};  // usage: null (or not an object) counts nothing either way
+    const size_t value_begin = i;
+    const size_t value_end = SkipJsonValue(body, i);
+    i = SkipJsonWhitespace(body, value_end);
+    while (i < end && p[i] == ',') {
+      i = SkipJsonWhitespace(body, i + 1);
+      if (i >= end || p[i] != '"') return {};
+      i = SkipJsonWhitespace(body, SkipJsonString(body, i, nullptr));
+      if (i >= end || p[i] != ':') return {};
+      i = SkipJsonWhitespace(body, SkipJsonValue(body, SkipJsonWhitespace(body, i + 1)));
+    }
+    if (i + 1 != end || p[i] != '}') return {};
+    return body.substr(value_begin, value_end - value_begin);
+  }
+  return {};
+}
+
+// The full walk: one pass over the top-level members (no DOM, no vector); the first top-level `usage`.
+std::string_view ScannedUsageSpan(std::string_view body) {
   std::string_view span;
   bool found = false;
   const bool scanned = ForEachTopLevelMember(body, [&](const JsonMember& m) {
@@ -301,7 +377,11 @@ bool ExtractUsage(std::string_view body, TokenUsage& usage) {
       span = body.substr(m.value_begin, m.value_end - m.value_begin);
     }
   });
-  if (!scanned || !found || span.empty() || span.front() != '{') return false;
+  return scanned && found ? span : std::string_view();
+}
+
+bool ReadUsageSpan(std::string_view span, TokenUsage& usage) {
+  if (span.empty() || span.front() != '{') return false;
   UsageNumbers numbers;
   ReadUsageNumbers(span, numbers);
   usage.input = numbers.value[UsageNumbers::kPrompt];
@@ -311,6 +391,21 @@ bool ExtractUsage(std::string_view body, TokenUsage& usage) {
   usage.reasoning = numbers.value[UsageNumbers::kReasoning];
   usage.present = true;
   return true;
+}
+
+}  // namespace
+
+bool ExtractUsage(std::string_view body, TokenUsage& usage) {
+  // This runs on every non-streaming response. The usage object is nearly always the last member, found
+  // from the end without walking the choices; otherwise the full walk decides. A body the walk cannot
+  // finish counts nothing.
+  std::string_view span = TrailingUsageSpan(body);
+  if (span.empty()) span = ScannedUsageSpan(body);
+  return ReadUsageSpan(span, usage);
+}
+
+bool ExtractUsageByFullScan(std::string_view body, TokenUsage& usage) {
+  return ReadUsageSpan(ScannedUsageSpan(body), usage);
 }
 
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {

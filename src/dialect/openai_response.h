@@ -24,8 +24,12 @@ struct TokenUsage {
   bool present = false;
 };
 
-// Reads `usage` from a complete response body. Returns false when absent or null.
+// Reads `usage` from a complete response body. Returns false when absent or null. When a body repeats the
+// top-level key (JSON leaves duplicate names' meaning open), which one counts is unspecified.
 bool ExtractUsage(std::string_view body, TokenUsage& usage);
+// The same by walking every top-level member (ExtractUsage's fallback), for tests and fuzzing to compare
+// with ExtractUsage's from-the-end path.
+bool ExtractUsageByFullScan(std::string_view body, TokenUsage& usage);
 
 struct ChunkInfo {
   bool usage_only = false;  // "choices":[] with a usage object: the include_usage chunk

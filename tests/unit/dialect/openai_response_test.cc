@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
+#include <random>
+#include <string>
+#include <vector>
 
 namespace sluice::dialect {
 namespace {
@@ -264,6 +267,64 @@ TEST(RestoreToolCallIds, PutsClientIdsBackOnlyInIdMembers) {
   EXPECT_EQ(delta.at("content").as_string(), "\"Ab3dE6gH9\"");  // text untouched
   EXPECT_FALSE(RestoreToolCallIds(R"({"choices":[{"delta":{"content":"hi"}}]})", ids, out));
   EXPECT_FALSE(RestoreToolCallIds(chunk, ToolCallIdMap{}, out));
+}
+
+}  // namespace
+}  // namespace sluice::dialect
+
+namespace sluice::dialect {
+namespace {
+
+// ExtractUsage reads `usage` from the end of the body when it is the last top-level member and walks every
+// member otherwise: on generated bodies (usage first, last, absent, null, nested in choices or in the last
+// member, "usage" text inside strings with escapes, odd blanks) both paths must agree.
+TEST(ExtractUsage, FromTheEndAgreesWithTheFullWalk) {
+  std::mt19937 rng(20261126);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
+  auto blank = [&] { static const char* kBlanks[] = {"", " ", "\n  ", "\t", "\r\n"}; return std::string(kBlanks[pick(5)]); };
+  auto usage_object = [&] {
+    return "{" + blank() + "\"prompt_tokens\":" + std::to_string(pick(5000)) + "," + blank() +
+           "\"completion_tokens\"" + blank() + ":" + blank() + std::to_string(pick(900)) +
+           ",\"prompt_tokens_details\":{\"cached_tokens\":" + std::to_string(pick(40)) +
+           "},\"completion_tokens_details\":{\"reasoning_tokens\":" + std::to_string(pick(30)) + "}}";
+  };
+  auto tricky_string = [&] {
+    static const char* kTexts[] = {"plain", "say \\\"usage\\\": {\\\"prompt_tokens\\\": 1}", "back\\\\", "\\\\\\\"usage\\\\\\\"",
+                                   "usage", "}\\\"usage\\\":{"};
+    return "\"" + std::string(kTexts[pick(6)]) + "\"";
+  };
+  int fast_hits = 0;
+  for (int n = 0; n < 3000; ++n) {
+    std::vector<std::string> members;
+    members.push_back("\"id\":" + tricky_string());
+    std::string choice = "{\"index\":0,\"message\":{\"content\":" + tricky_string() + "}";
+    if (pick(3) == 0) choice += ",\"usage\":" + usage_object();
+    choice += "}";
+    members.push_back("\"choices\":[" + choice + "]");
+    if (pick(4) == 0) members.push_back("\"meta\":{\"usage\":" + usage_object() + "}");
+    const int usage_kind = pick(5);  // 0 absent, 1 null, 2 string, else an object
+    if (usage_kind == 1) members.push_back("\"usage\":null");
+    if (usage_kind == 2) members.push_back("\"usage\":\"n/a\"");
+    if (usage_kind >= 3) members.insert(members.begin() + pick(static_cast<int>(members.size()) + 1), "\"usage\"" + blank() + ":" + blank() + usage_object());
+    if (pick(3) == 0) members.push_back("\"tail\":" + tricky_string());
+    std::string body = "{" + blank();
+    for (size_t i = 0; i < members.size(); ++i) body += (i ? "," + blank() : "") + members[i];
+    body += blank() + "}" + blank();
+    boost::system::error_code ec;
+    json::parse(body, ec);
+    ASSERT_FALSE(ec) << body;
+
+    TokenUsage fast, full;
+    const bool got_fast = ExtractUsage(body, fast);
+    const bool got_full = ExtractUsageByFullScan(body, full);
+    ASSERT_EQ(got_fast, got_full) << body;
+    EXPECT_EQ(fast.input, full.input) << body;
+    EXPECT_EQ(fast.output, full.output) << body;
+    EXPECT_EQ(fast.cached_input, full.cached_input) << body;
+    EXPECT_EQ(fast.reasoning, full.reasoning) << body;
+    if (got_fast && members.back().rfind("\"usage\"", 0) == 0) ++fast_hits;
+  }
+  EXPECT_GT(fast_hits, 150);  // the from-the-end path was exercised, not only the fallback
 }
 
 }  // namespace
