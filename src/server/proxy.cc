@@ -47,26 +47,27 @@ bool ForwardableHeader(std::string_view name) {
 }
 
 void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, const RequestRecord& rec) {
+  using namespace std::string_view_literals;  // literals without a strlen per append
   out.reserve(out.size() + 160 + rec.model->name.size() + rec.upstream_model.size());
   for (const auto& f : ex.Headers()) {
     if (ForwardableHeader(f.name_string())) {
       out += f.name_string();
-      out += ": ";
+      out += ": "sv;
       out += f.value();
-      out += "\r\n";
+      out += "\r\n"sv;
     }
   }
-  out += "x-sluice-route: ";
+  out += "x-sluice-route: "sv;
   out += rec.model->name;
-  out += "\r\nx-sluice-provider: ";
+  out += "\r\nx-sluice-provider: "sv;
   out += rec.provider->config->name;
-  out += "\r\nx-sluice-model: ";
+  out += "\r\nx-sluice-model: "sv;
   out += rec.upstream_model;
-  out += "\r\nx-sluice-attempts: ";
+  out += "\r\nx-sluice-attempts: "sv;
   char digits[12];
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, rec.attempts);
   out.append(digits, ec == std::errc() ? end : digits);
-  out += "\r\n";
+  out += "\r\n"sv;
 }
 
 // A chunk of a chunked HTTP body: size line, payload, CRLF.
@@ -558,7 +559,7 @@ net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientI
     worker.metrics->RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
     have_head = true;
     unsigned status = ex->Status();
-    std::string_view content_type = ex->Header("content-type");
+    std::string_view content_type = ex->Header(http::field::content_type);
     if (status >= 200 && status < 300 && call.stream && IsStreamBody(provider, content_type)) {
       std::unique_ptr<StreamTransform> transform = NewStreamTransform(call, provider, up.translated, UnixNow());
       // The request went out: its bytes and the routing scratch need not stay resident for the whole stream.

@@ -96,26 +96,32 @@ net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, Cl
 }  // namespace
 
 void AppendStatusLine(std::string& out, unsigned status, bool keep_alive) {
-  out += "HTTP/1.1 ";
-  out += std::to_string(status);
-  out += ' ';
-  out += http::obsolete_reason(static_cast<http::status>(status));
-  out += "\r\nServer: sluice\r\n";
-  if (!keep_alive) out += "Connection: close\r\n";
+  using namespace std::string_view_literals;
+  if (status == 200) {
+    out += "HTTP/1.1 200 OK\r\nServer: sluice\r\n"sv;
+  } else {
+    out += "HTTP/1.1 "sv;
+    out += std::to_string(status);
+    out += ' ';
+    out += http::obsolete_reason(static_cast<http::status>(status));
+    out += "\r\nServer: sluice\r\n"sv;
+  }
+  if (!keep_alive) out += "Connection: close\r\n"sv;
 }
 
 net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
                                   bool keep_alive, std::string_view extra_headers) {
+  using namespace std::string_view_literals;  // literals without a strlen per append
   std::string head;
   head.reserve(256);
   AppendStatusLine(head, status, keep_alive);
-  head += "Content-Type: ";
+  head += "Content-Type: "sv;
   head += content_type;
-  head += "\r\nContent-Length: ";
+  head += "\r\nContent-Length: "sv;
   head += std::to_string(body.size());
-  head += "\r\n";
+  head += "\r\n"sv;
   head += extra_headers;
-  head += "\r\n";
+  head += "\r\n"sv;
   std::array<net::const_buffer, 2> bufs{net::buffer(head), net::buffer(body.data(), body.size())};
   bool ok = co_await io.Write(bufs);
   co_return ok && keep_alive;

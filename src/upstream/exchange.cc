@@ -43,6 +43,15 @@ std::string_view Exchange::Header(std::string_view name) const {
   return it->value();
 }
 
+std::string_view Exchange::Header(http::field name) const {
+  // A response has a handful of fields: comparing their stored enums beats the ordered lookup by name
+  // (case-insensitive string compares down the tree).
+  for (const auto& f : parser_->get()) {
+    if (f.name() == name) return f.value();
+  }
+  return {};
+}
+
 Error Exchange::MapError(const boost::system::error_code& ec, std::string_view phase) const {
   if (conn_ && conn_->deadline.expired())
     return Error{ErrorCode::kUpstreamTimeout, "upstream " + origin_.host_header + " timed out " + std::string(phase)};
@@ -65,23 +74,24 @@ Error Exchange::BodyReadError(const boost::system::error_code& ec) const {
 }
 
 net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, const Deadlines& deadlines) {
+  using namespace std::string_view_literals;  // literals without a strlen per append
   head_.clear();
   head_ += http::to_string(request.method);
   head_ += ' ';
   head_ += origin_.path_prefix;
   head_ += request.target;
-  head_ += " HTTP/1.1\r\nHost: ";
+  head_ += " HTTP/1.1\r\nHost: "sv;
   head_ += origin_.host_header;
-  head_ += "\r\n";
+  head_ += "\r\n"sv;
   for (const auto& [k, v] : request.headers) {
     head_ += k;
-    head_ += ": ";
+    head_ += ": "sv;
     head_ += v;
-    head_ += "\r\n";
+    head_ += "\r\n"sv;
   }
-  head_ += "Content-Length: ";
+  head_ += "Content-Length: "sv;
   head_ += std::to_string(request.body.size());
-  head_ += "\r\n\r\n";
+  head_ += "\r\n\r\n"sv;
 
   bool retry = false;
   auto first = co_await SendOnce(request, deadlines, &retry);

@@ -46,6 +46,7 @@ class Exchange {
 
   unsigned Status() const { return parser_->get().result_int(); }
   std::string_view Header(std::string_view name) const;
+  std::string_view Header(http::field name) const;  // a known field: cheaper than by name
   const http::fields& Headers() const { return parser_->get().base(); }
   bool reused_connection() const { return reused_; }
 
