@@ -61,6 +61,8 @@ class Exchange {
   // connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
   net::awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
+  // False when WaitReadable would return at once (bytes may be there): the caller can read without it.
+  bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && parser_ && !parser_->is_done(); }
   // `would_block`: nothing more can be parsed until the socket is readable again (call WaitReadable).
   // Returns 0 bytes at the end of the body (would_block false).
   core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager = true);
