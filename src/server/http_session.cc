@@ -66,6 +66,17 @@ class Session final : public SessionBase, public ClientIo {
     deadline_.Disarm();
     co_return !ec;
   }
+  size_t WriteNow(std::span<const net::const_buffer> buffers, bool& failed) override {
+    failed = false;
+    if constexpr (std::is_same_v<Stream, upstream::Socket>) {
+      boost::system::error_code ec;
+      const size_t n = upstream::WriteNow(stream_, buffers, ec);
+      failed = static_cast<bool>(ec);
+      return n;
+    } else {
+      return 0;
+    }
+  }
   void StartWatch(DisconnectListener& listener) override {
     watch_listener_ = &listener;
     ++watch_generation_;

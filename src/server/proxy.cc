@@ -70,15 +70,18 @@ void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, cons
   out += "\r\n"sv;
 }
 
-// A chunk of a chunked HTTP body: size line, payload, CRLF.
-net::awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
-  char size_line[20];
+// A chunk of a chunked HTTP body: size line, payload, CRLF. `size_line` holds the line (20 bytes).
+std::array<net::const_buffer, 3> ChunkBuffers(char* size_line, std::string_view payload) {
   char* end = std::to_chars(size_line, size_line + 16, payload.size(), 16).ptr;  // 16 hex digits fit a size_t
   *end++ = '\r';
   *end++ = '\n';
-  const size_t n = static_cast<size_t>(end - size_line);
-  std::array<net::const_buffer, 3> bufs{net::buffer(size_line, n), net::buffer(payload.data(), payload.size()),
-                                        net::buffer("\r\n", 2)};
+  return {net::buffer(size_line, static_cast<size_t>(end - size_line)), net::buffer(payload.data(), payload.size()),
+          net::buffer("\r\n", 2)};
+}
+
+net::awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
+  char size_line[20];
+  std::array<net::const_buffer, 3> bufs = ChunkBuffers(size_line, payload);
   co_return co_await io.Write(bufs);
 }
 
@@ -232,10 +235,20 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       rec.status = 200;
       ReleaseRequestForStream(io, request, call);
     }
-    bool ok;
-    {
+    // What the client's socket takes at once goes out without suspending (the usual case); a slow client's
+    // rest is awaited, and only that counts as waiting on the client.
+    char size_line[20];
+    std::array<net::const_buffer, 3> chunk = ChunkBuffers(size_line, pending);
+    bool failed = false;
+    beast::buffers_suffix<std::array<net::const_buffer, 3>> rest(chunk);
+    rest.consume(io.WriteNow(chunk, failed));
+    bool ok = !failed;
+    if (ok && net::buffer_size(rest) > 0) {
+      std::array<net::const_buffer, 3> left;
+      size_t count = 0;
+      for (net::const_buffer b : rest) left[count++] = b;
       Timed t{rec.client_wait};
-      ok = co_await WriteChunk(io, pending);
+      ok = co_await io.Write(std::span<const net::const_buffer>(left.data(), count));
     }
     // A stream mostly waits: its last batch of events keeps no memory meanwhile.
     std::string().swap(pending);
