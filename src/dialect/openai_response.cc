@@ -331,7 +331,6 @@ size_t FindLastUsageKey(std::string_view s, size_t from) {
 }
 
 std::string_view TrailingUsageSpan(std::string_view body) {
-  constexpr std::string_view kKey = kUsageKey;
   const char* p = body.data();
   size_t end = body.size();
   while (end > 0 && IsBlank(p[end - 1])) --end;
@@ -347,7 +346,7 @@ std::string_view TrailingUsageSpan(std::string_view body) {
     size_t before = at;
     while (before > 0 && IsBlank(p[before - 1])) --before;
     if (before == 0 || (p[before - 1] != '{' && p[before - 1] != ',')) continue;
-    size_t i = SkipJsonWhitespace(body, at + kKey.size());
+    size_t i = SkipJsonWhitespace(body, at + kUsageKey.size());
     if (i >= end || p[i] != ':') continue;
     i = SkipJsonWhitespace(body, i + 1);
     if (i >= end || p[i] != '{') return {};  // usage: null (or not an object) counts nothing either way
