@@ -153,8 +153,8 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
   // Until the client has bytes, chunks are read one by one (an error as the first event becomes an error
   // status); after that, every chunk already received is read at once, so a burst is one client write.
-  // Plain TCP: the bytes are parsed into the worker's buffer once the socket is readable and turned into
-  // client bytes before anything suspends, so a stream waiting for its next event holds no read buffer.
+  // Plain TCP: the bytes arrive in the connection's small read buffer (2 KiB), are parsed into the worker's
+  // buffer and turned into client bytes before anything suspends, so a waiting stream holds no more.
   // TLS: a buffer of the stream's own (Beast parses already-buffered bytes and then *posts* the completion,
   // so a shared buffer could be overwritten by another stream before this one resumes).
   const bool plain = ex.plain();

@@ -57,7 +57,8 @@ struct WorkerContext {
   telemetry::RouterShard* router_metrics;
   AccessLog access_log;
   // Where streams over plain TCP parse upstream bytes: filled and consumed with no suspension in between
-  // (Exchange::ReadAvailable), so one buffer serves every stream and a waiting stream holds none.
+  // (Exchange::ReadAvailable), so one buffer serves every stream; a waiting stream holds only its
+  // connection's small read buffer.
   std::vector<char> stream_read_buffer = std::vector<char>(16 * 1024);
   std::unordered_set<SessionBase*> sessions;
   const Runtime& runtime() const { return *runtime_ptr; }

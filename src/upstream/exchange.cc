@@ -12,7 +12,8 @@ using core::ErrorCode;
 
 namespace {
 constexpr size_t kReadReserve = 4096;  // what a connection reads at a time (ConnectionPool starts it so)
-constexpr size_t kKeepWhileWaiting = 256;
+// A stream keeps this much read buffer between its events (a typical burst of events fits in one read).
+constexpr size_t kStreamBuffer = 2048;
 constexpr size_t kReadAllStep = 16384;  // ReadAll's growth step when the length is not known
 }  // namespace
 
@@ -198,23 +199,50 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
 
 net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point deadline) {
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
-  // Until a read finds nothing, try reading before waiting: in a fast stream the next event is usually
-  // there already, and a wait costs an epoll_ctl and an epoll_wait where a read that finds nothing costs one
-  // recv.
   if (parser_->is_done() || !must_wait_) co_return true;
-  // A stream mostly waits: its connection's read buffer is given back meanwhile (ReadAvailable takes one).
-  // What is left is at most a piece of chunk framing (the CRLF after a chunk), kept in an exact-size buffer.
-  if (conn_->buffer.size() < kKeepWhileWaiting) conn_->buffer.shrink_to_fit();
+  // The wait is a read into the connection's small stream buffer, not a readiness wait: Asio queues a read
+  // on its edge-triggered registration as it is (after one recv that finds nothing), where a readiness wait
+  // re-arms the descriptor with epoll_ctl every time.
+  beast::flat_buffer& buffer = conn_->buffer;
+  KeepSmall(buffer);
+  const size_t want = buffer.capacity() - buffer.size();
   conn_->deadline.Arm(conn_->Sock(), deadline);
-  auto [ec] = co_await conn_->plain->async_wait(tcp::socket::wait_read, kUseTuple);
+  auto [ec, n] = co_await conn_->plain->async_read_some(buffer.prepare(want), kUseTuple);
   conn_->deadline.Disarm();
-  if (ec || cancelled_) {
+  if (cancelled_ || (ec && ec != net::error::eof)) {
     boost::system::error_code why = ec;
     if (!why) why = net::error::operation_aborted;
     co_return MapError(why, "while reading the response body");
   }
   must_wait_ = false;
+  if (ec == net::error::eof) {
+    SeenEof();
+  } else {
+    buffer.commit(n);
+    drained_ = n < want;
+  }
   co_return true;
+}
+
+void Exchange::KeepSmall(beast::flat_buffer& buffer) {
+  // A stream mostly waits, with its read buffer: the 4 KiB a request started with becomes kStreamBuffer.
+  if (buffer.capacity() <= kStreamBuffer || buffer.size() > kStreamBuffer / 2) {
+    if (buffer.capacity() - buffer.size() < kStreamBuffer / 2) buffer.reserve(buffer.size() + kStreamBuffer / 2);
+    return;
+  }
+  beast::flat_buffer smaller;
+  smaller.reserve(kStreamBuffer);
+  smaller.commit(net::buffer_copy(smaller.prepare(buffer.size()), buffer.data()));
+  buffer = std::move(smaller);
+}
+
+void Exchange::SeenEof() {
+  // The upstream closed: that ends a body delimited by the close, and is an error anywhere else.
+  drained_ = true;
+  if (parser_->is_done()) return;
+  boost::system::error_code ec;
+  parser_->put_eof(ec);
+  if (ec && !deferred_error_) deferred_error_ = BodyReadError(ec);
 }
 
 core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager) {
@@ -228,23 +256,49 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
   boost::system::error_code ec;
   // Sync reads must return would_block rather than wait (the async operations do not mind the flag).
   if (!conn_->plain->non_blocking()) conn_->plain->non_blocking(true, ec);
-  // Beast reads at most the buffer's free capacity (512 bytes when it has none): a full read's worth.
-  if (conn_->buffer.capacity() < kReadReserve) conn_->buffer.reserve(kReadReserve);
   parser_->eager(eager);
   auto& body = parser_->get().body();
   body.data = buf;
   body.size = cap;
-  http::read_some(*conn_->plain, conn_->buffer, *parser_, ec);
-  if (ec == http::error::need_buffer) ec = {};
-  const size_t got = cap - parser_->get().body().size;
-  if (ec == net::error::would_block || ec == net::error::try_again) {
-    ec = {};
-    must_wait_ = true;
-    if (got == 0) {
-      would_block = true;
-      return size_t{0};
+  beast::flat_buffer& buffer = conn_->buffer;
+  for (;;) {
+    if (buffer.size() > 0) {
+      const size_t used = parser_->put(buffer.data(), ec);
+      buffer.consume(used);
+      if (ec == http::error::need_buffer) {  // the caller's buffer is full
+        ec = {};
+        break;
+      }
+      const bool need_more = ec == http::error::need_more;
+      if (ec && !need_more) break;
+      ec = {};
+      if (parser_->is_done() || body.size < cap) break;
+      if (used > 0 && !need_more) continue;  // a chunk header alone: parse on
     }
+    // Nothing (more) to parse. A read that came back short found the socket empty: like nginx, trust it
+    // rather than pay a recv that says so (the wait's own first recv catches bytes that came since).
+    if (drained_) {
+      must_wait_ = true;
+      break;
+    }
+    const size_t want = std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2);
+    const size_t n = conn_->plain->read_some(buffer.prepare(want), ec);
+    if (ec == net::error::would_block || ec == net::error::try_again) {
+      ec = {};
+      drained_ = true;
+      must_wait_ = true;
+      break;
+    }
+    if (ec == net::error::eof) {
+      ec = {};
+      SeenEof();  // the body ends here, or deferred_error_ says why not
+      break;
+    }
+    if (ec) break;
+    buffer.commit(n);
+    drained_ = n < want;
   }
+  const size_t got = cap - body.size;
   if (ec) {
     Error error = BodyReadError(ec);
     if (got == 0) return error;
@@ -256,9 +310,8 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
     return got;
   }
   if (got == 0) {
-    // The parser moved (a chunk header) without body bytes: read on (the caller comes straight back).
-    must_wait_ = false;
-    would_block = true;
+    if (deferred_error_) return *deferred_error_;
+    would_block = true;  // wait (must_wait_), or the parser moved without body bytes: come straight back
   }
   return got;
 }

@@ -55,15 +55,16 @@ class Exchange {
   // first event is judged alone: an error there becomes an error status, not an in-stream error).
   net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
                                                 bool eager = true);
-  // Streams over plain TCP wait without holding a buffer: WaitReadable completes once bytes are there (or
-  // buffered already), then ReadAvailable parses them into the caller's buffer without suspending, so a
-  // per-worker buffer serves every stream (nothing can overwrite it between the read and its use). TLS
-  // connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
+  // Streams over plain TCP: WaitReadable waits for bytes and reads them into the connection's small stream
+  // buffer (returning at once when bytes are buffered already), then ReadAvailable parses them into the
+  // caller's buffer without suspending, so a per-worker buffer serves every stream (nothing can overwrite it
+  // between the parse and its use). TLS connections use ReadSome: OpenSSL may hold decrypted bytes the
+  // socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
   net::awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
   // False when WaitReadable would return at once (bytes may be there): the caller can read without it.
   bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && parser_ && !parser_->is_done(); }
-  // `would_block`: nothing more can be parsed until the socket is readable again (call WaitReadable).
+  // `would_block`: nothing more can be parsed now; call WaitReadable (it returns at once unless MustWait()).
   // Returns 0 bytes at the end of the body (would_block false).
   core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager = true);
   // Reads the rest of the body, at most `limit` bytes.
@@ -79,6 +80,8 @@ class Exchange {
   core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
   core::Error BodyReadError(const boost::system::error_code& ec) const;
   void Finish();
+  static void KeepSmall(beast::flat_buffer& buffer);
+  void SeenEof();
 
   ConnectionPool& pool_;
   const Origin& origin_;
@@ -89,7 +92,8 @@ class Exchange {
   bool reused_ = false;
   bool cancelled_ = false;
   bool body_done_ = false;
-  bool must_wait_ = false;  // ReadAvailable found nothing to read: the next WaitReadable waits on the socket
+  bool must_wait_ = false;  // nothing left to parse and the socket drained: the next WaitReadable waits
+  bool drained_ = false;    // the last read came back short (or found nothing): the socket was empty
   // An error met after body bytes were read in the same call: those bytes go out first, the error next call.
   std::optional<core::Error> deferred_error_;
 };

@@ -52,6 +52,27 @@ function respond(record, res) {
     })();
     return true;
   }
+  if (model === 'close-delimited' || model === 'close-delimited-cut') {
+    // HTTP/1.0 style: no Content-Length, no chunking, the body ends with the connection. Written raw, with a
+    // 6 KB event (more than a stream's 2 KiB read buffer and a request's 4 KiB) cut across pauses.
+    const big = 'x'.repeat(6000);
+    const events = [
+      `data: ${chunk(model, { role: 'assistant', content: '' })}\n\n`,
+      `data: ${chunk(model, { content: big })}\n\n`,
+      `data: ${chunk(model, { content: 'end' })}\n\n`,
+    ];
+    if (model === 'close-delimited') events.push(`data: ${chunk(model, {}, 'stop')}\n\n`, 'data: [DONE]\n\n');
+    const bytes = Buffer.from(events.join(''));
+    const cuts = [10, 300, 2500, 4200, bytes.length - 3, bytes.length];
+    const sock = res.socket;
+    (async () => {
+      sock.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n');
+      let from = 0;
+      for (const to of cuts) { sock.write(bytes.subarray(from, to)); from = to; await sleep(15); }
+      sock.end();
+    })();
+    return true;
+  }
   if (model === 'json-for-stream') {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(chatCompletionBody(model));
@@ -71,6 +92,8 @@ before(async () => {
       'no-done': { provider: 'capture' },
       'crlf-split': { provider: 'capture' },
       'json-for-stream': { provider: 'capture' },
+      'close-delimited': { provider: 'capture' },
+      'close-delimited-cut': { provider: 'capture' },
       'long-stream': { provider: 'mock', model: 'mock-tps-20-chunks-100' },
       'slow-answer': { provider: 'mock', model: 'mock-delay-3000ms' },
     },
@@ -174,6 +197,25 @@ test('CRLF events split across TCP writes arrive whole and unchanged', async () 
   const content = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
   assert.equal(content, 'Hé wörld');
   assert.ok(s.raw.includes('\r\n\r\n'), 'event bytes are forwarded as the upstream wrote them');
+});
+
+test('a stream delimited by the upstream closing the connection arrives whole, a 6 KB event included', async () => {
+  const s = await stream(CHAT(), chat('close-delimited', { stream: true }));
+  assert.equal(s.status, 200);
+  assert.equal(s.readError, null);
+  assert.equal(s.rest, '', 'no partial event left over');
+  const content = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
+  assert.equal(content, `${'x'.repeat(6000)}end`);
+  assert.equal(s.events.at(-1).data, '[DONE]');
+});
+
+test('a close-delimited stream that closes before it completed ends with an in-stream error', async () => {
+  const s = await stream(CHAT(), chat('close-delimited-cut', { stream: true }));
+  assert.equal(s.status, 200);
+  const content = s.events.map((e) => e.json?.choices?.[0]?.delta?.content ?? '').join('');
+  assert.equal(content, `${'x'.repeat(6000)}end`);
+  assert.ok(!s.events.some((e) => e.data === '[DONE]'));
+  assert.equal(s.events.at(-1).json?.error?.code, 'upstream_protocol_error', s.raw);
 });
 
 test('an upstream that answers a stream request with JSON is passed through', async () => {
