@@ -27,6 +27,7 @@ struct Connection {
   Clock::time_point idle_since{};
   std::string origin_key;
   bool reused = false;
+  bool peer_close_watched = false;  // registered for EPOLLRDHUP (upstream/read_drained.h)
 
   Socket& Sock() { return secure ? secure->next_layer() : *plain; }
 };

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "upstream/http_read.h"
+#include "upstream/read_drained.h"
 #include "upstream/write_now.h"
 
 namespace sluice::upstream {
@@ -201,13 +202,39 @@ net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point dead
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (parser_->is_done() || !must_wait_) co_return true;
   // The wait is a read into the connection's small stream buffer, not a readiness wait: Asio queues a read
-  // on its edge-triggered registration as it is (after one recv that finds nothing), where a readiness wait
-  // re-arms the descriptor with epoll_ctl every time.
+  // on its edge-triggered registration as it is, where a readiness wait re-arms the descriptor with
+  // epoll_ctl every time; and once the socket is marked drained, the read waits without a recv first.
+  Socket& socket = *conn_->plain;
   beast::flat_buffer& buffer = conn_->buffer;
   KeepSmall(buffer);
   const size_t want = buffer.capacity() - buffer.size();
+  if (kReadDrainedHint) {
+    if (!conn_->peer_close_watched) conn_->peer_close_watched = WatchPeerClose(socket);
+    if (conn_->peer_close_watched && ReadTriesFirst(socket)) {
+      // Asio would try a recv first and post what it finds. Tried here instead, the read below is one only
+      // an edge completes, after which the socket can be marked drained (see read_drained.h).
+      boost::system::error_code ec;
+      if (!socket.non_blocking()) socket.non_blocking(true, ec);
+      const size_t n = socket.read_some(buffer.prepare(want), ec);
+      if (ec == net::error::would_block || ec == net::error::try_again) {
+        MarkReadDrained(socket);
+      } else if (ec == net::error::eof) {
+        must_wait_ = false;
+        SeenEof();
+        co_return true;
+      } else if (ec) {
+        co_return MapError(ec, "while reading the response body");
+      } else {
+        buffer.commit(n);
+        drained_ = n < want;
+        must_wait_ = false;
+        co_return true;
+      }
+    }
+  }
+  const bool edge_completes = conn_->peer_close_watched && !ReadTriesFirst(socket);
   conn_->deadline.Arm(conn_->Sock(), deadline);
-  auto [ec, n] = co_await conn_->plain->async_read_some(buffer.prepare(want), kUseTuple);
+  auto [ec, n] = co_await socket.async_read_some(buffer.prepare(want), kUseTuple);
   conn_->deadline.Disarm();
   if (cancelled_ || (ec && ec != net::error::eof)) {
     boost::system::error_code why = ec;
@@ -220,6 +247,8 @@ net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point dead
   } else {
     buffer.commit(n);
     drained_ = n < want;
+    // Resumed inline from the reactor's edge handling: nothing else ran on this thread since the recv.
+    if (drained_ && edge_completes && !PeerClosedAtLastEdge(socket)) MarkReadDrained(socket);
   }
   co_return true;
 }
@@ -287,6 +316,7 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
       ec = {};
       drained_ = true;
       must_wait_ = true;
+      MarkReadDrained(*conn_->plain);  // an empty queue and no FIN: safe to trust
       break;
     }
     if (ec == net::error::eof) {

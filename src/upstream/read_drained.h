@@ -1,18 +1,29 @@
-// Tells Asio's epoll reactor that a socket's receive queue is empty, after a read that came back short, so
-// the next async read on it waits for the next edge instead of first trying a recv that finds nothing.
+// Lets a stream wait for its next event without a recv that finds nothing, the way nginx does: after a
+// read that came back short, Asio's epoll reactor is told that the socket's receive queue is empty, so its
+// next async read waits for the next edge instead of first trying a recv.
 //
-// Why: a stream reads each event as it comes. Asio registers a socket edge-triggered once and, before it
-// queues a read, tries the recv at once unless its per-descriptor flag says the queue is exhausted; it sets
-// that flag only at end of file. So every wait for the next event cost a recv returning EAGAIN (one syscall
-// per event, about a third of the syscalls a stream makes besides its one recv and one send). nginx trusts
-// a short read the same way.
-// Why it is safe: the flag is the reactor's own "try first" hint. An edge that arrives after the short read
-// sets it back (descriptor_state::perform_io), and the reactor runs on this worker's thread only, so
-// between the short read and the next wait nothing can consume an edge unseen, as long as the mark is made
-// right after the read, before anything else runs on the thread (see ReadTriesFirst for async reads).
-// How: the flag is private to Asio, so it is reached through the explicit-instantiation rule (access is
-// not checked on member names in an explicit instantiation). Pinned to the Boost version it was read
-// against; any other Boost (or a non-epoll reactor) compiles this to nothing, which costs only the recv.
+// Why: Asio registers a socket edge-triggered once and, before it queues a read, tries the recv at once
+// unless its per-descriptor "try first" flag is off; it turns the flag off only at end of file. So every
+// wait for the next event of a stream cost a recv returning EAGAIN: a third of the syscalls per event.
+//
+// Why it is safe:
+// - The flag is the reactor's own hint. An edge that arrives after the mark turns it back on
+//   (descriptor_state::perform_io), and the reactor runs on this worker's thread only: nothing can consume
+//   an edge unseen between a read and a mark made before anything else runs on the thread.
+// - A read started with the flag off cannot complete at once; it completes from the reactor's edge
+//   handling, which resumes the awaiting coroutine inline (the io_context's own thread dispatches). A read
+//   started with the flag on may complete at once and be *posted*: other work, an edge included, can run
+//   before the caller resumes, so the caller must not mark then.
+// - A short read alone does not show a pending end of stream: the recv that returns the last bytes also
+//   consumes the peer's FIN, and no further edge follows. So the socket is registered for EPOLLRDHUP once
+//   (WatchPeerClose), and a mark after an async read is made only when the events that completed it carry
+//   no RDHUP (PeerClosedAtLastEdge). A FIN that arrives after those events were taken raises a new edge.
+//   A recv that returns EAGAIN shows an empty queue and no FIN, so a mark after it is always safe.
+//
+// How: these members are private to Asio, so they are reached through the explicit-instantiation rule
+// (access is not checked on names in an explicit instantiation). Pinned to the Boost version they were read
+// against; on any other (or a non-epoll reactor) kReadDrainedHint is false and every function is a no-op,
+// which costs only the recv.
 #pragma once
 
 #include <boost/version.hpp>
@@ -22,23 +33,40 @@
 #if BOOST_VERSION == 108100 && defined(BOOST_ASIO_HAS_EPOLL) && !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && \
     !defined(BOOST_ASIO_DISABLE_EPOLL)
 #define SLUICE_READ_DRAINED_HINT 1
+#include <sys/epoll.h>
 #endif
 
 namespace sluice::upstream {
 
 #ifdef SLUICE_READ_DRAINED_HINT
+inline constexpr bool kReadDrainedHint = true;
+
 namespace read_drained_detail {
 
 using Reactor = net::detail::epoll_reactor;
-using SocketImpl = net::detail::io_object_impl<net::detail::reactive_socket_service<tcp>,
-                                               net::io_context::executor_type>;
+using State = Reactor::descriptor_state;
+using SocketImpl =
+    net::detail::io_object_impl<net::detail::reactive_socket_service<tcp>, net::io_context::executor_type>;
+using BasicSocket = net::basic_socket<tcp, net::io_context::executor_type>;
 
-struct TrySpeculativeTag {
-  using type = bool (Reactor::descriptor_state::*)[Reactor::max_ops];
-  friend type Member(TrySpeculativeTag);
+struct TryFirstTag {
+  using type = bool (State::*)[Reactor::max_ops];
+  friend type Member(TryFirstTag);
+};
+struct RegisteredTag {
+  using type = uint32_t State::*;
+  friend type Member(RegisteredTag);
+};
+struct EventsTag {
+  using type = unsigned int net::detail::scheduler_operation::*;
+  friend type Member(EventsTag);
+};
+struct EpollFdTag {
+  using type = int Reactor::*;
+  friend type Member(EpollFdTag);
 };
 struct SocketImplTag {
-  using type = SocketImpl net::basic_socket<tcp, net::io_context::executor_type>::*;
+  using type = SocketImpl BasicSocket::*;
   friend type Member(SocketImplTag);
 };
 
@@ -46,33 +74,65 @@ template <typename Tag, typename Tag::type kMember>
 struct Expose {
   friend typename Tag::type Member(Tag) { return kMember; }
 };
-template struct Expose<TrySpeculativeTag, &Reactor::descriptor_state::try_speculative_>;
-template struct Expose<SocketImplTag, &net::basic_socket<tcp, net::io_context::executor_type>::impl_>;
+template struct Expose<TryFirstTag, &State::try_speculative_>;
+template struct Expose<RegisteredTag, &State::registered_events_>;
+template struct Expose<EventsTag, &net::detail::scheduler_operation::task_result_>;
+template struct Expose<EpollFdTag, &Reactor::epoll_fd_>;
+template struct Expose<SocketImplTag, &BasicSocket::impl_>;
+
+inline State* StateOf(Socket& socket) {
+  return (socket.*Member(SocketImplTag{})).get_implementation().reactor_data_;
+}
 
 }  // namespace read_drained_detail
 
-inline bool* TryReadFirstFlag(Socket& socket) {
+// Adds EPOLLRDHUP to the socket's registration (one epoll_ctl per connection). False: not possible, and
+// then async reads must not be followed by MarkReadDrained.
+inline bool WatchPeerClose(Socket& socket) {
   using namespace read_drained_detail;
-  Reactor::descriptor_state* state = (socket.*Member(SocketImplTag{})).get_implementation().reactor_data_;
-  return state ? &(state->*Member(TrySpeculativeTag{}))[Reactor::read_op] : nullptr;
+  State* state = StateOf(socket);
+  if (state == nullptr) return false;
+  uint32_t& registered = state->*Member(RegisteredTag{});
+  if (registered & EPOLLRDHUP) return true;
+  if (registered == 0) return false;
+  Reactor& reactor = net::use_service<Reactor>(socket.get_executor().context());
+  epoll_event ev{};
+  ev.events = registered | EPOLLRDHUP;
+  ev.data.ptr = state;
+  if (::epoll_ctl(reactor.*Member(EpollFdTag{}), EPOLL_CTL_MOD, socket.native_handle(), &ev) != 0) return false;
+  registered = ev.events;  // Asio's later re-registrations (EPOLLOUT) keep it
+  return true;
 }
 
-// Call right after a read that came back short or found nothing, before anything suspends.
-inline void MarkReadDrained(Socket& socket) {
-  if (bool* flag = TryReadFirstFlag(socket)) *flag = false;
-}
-
-// Whether the next async read starts with a recv (false: it waits for the next edge). A read started while
-// this is false can only complete from the reactor's edge handling, which resumes the awaiting coroutine
-// inline: so its caller may MarkReadDrained after a short result. A read started while it is true may have
-// completed at once and been *posted*; other work, an edge included, may have run before the caller resumes.
+// Whether the next async read starts with a recv (see above: a read started while this is true may
+// complete posted).
 inline bool ReadTriesFirst(Socket& socket) {
-  const bool* flag = TryReadFirstFlag(socket);
-  return flag == nullptr || *flag;
+  using namespace read_drained_detail;
+  State* state = StateOf(socket);
+  return state == nullptr || (state->*Member(TryFirstTag{}))[Reactor::read_op];
+}
+
+// Right after an async read that started with ReadTriesFirst false: whether the events that completed it
+// showed the peer's FIN.
+inline bool PeerClosedAtLastEdge(Socket& socket) {
+  using namespace read_drained_detail;
+  State* state = StateOf(socket);
+  // descriptor_state derives privately from scheduler_operation: a C-style cast may name a private base.
+  auto* op = (net::detail::scheduler_operation*)state;  // NOLINT(google-readability-casting)
+  return state == nullptr || (op->*Member(EventsTag{}) & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0;
+}
+
+// The socket's receive queue is empty and no FIN is pending: the next async read waits for an edge.
+inline void MarkReadDrained(Socket& socket) {
+  using namespace read_drained_detail;
+  if (State* state = StateOf(socket)) (state->*Member(TryFirstTag{}))[Reactor::read_op] = false;
 }
 #else
-inline void MarkReadDrained(Socket&) {}
+inline constexpr bool kReadDrainedHint = false;
+inline bool WatchPeerClose(Socket&) { return false; }
 inline bool ReadTriesFirst(Socket&) { return true; }
+inline bool PeerClosedAtLastEdge(Socket&) { return true; }
+inline void MarkReadDrained(Socket&) {}
 #endif
 
 }  // namespace sluice::upstream
