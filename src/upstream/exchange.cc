@@ -305,7 +305,8 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
       if (used > 0 && !need_more) continue;  // a chunk header alone: parse on
     }
     // Nothing (more) to parse. A read that came back short found the socket empty: like nginx, trust it
-    // rather than pay a recv that says so (the wait's own first recv catches bytes that came since).
+    // rather than pay a recv that says so (bytes that came since raised an edge, or the wait tries a recv
+    // first: see read_drained.h).
     if (drained_) {
       must_wait_ = true;
       break;
