@@ -214,21 +214,15 @@ net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point dead
       // Asio would try a recv first and post what it finds. Tried here instead, the read below is one only
       // an edge completes, after which the socket can be marked drained (see read_drained.h).
       boost::system::error_code ec;
-      if (!socket.non_blocking()) socket.non_blocking(true, ec);
-      const size_t n = socket.read_some(buffer.prepare(want), ec);
-      if (ec == net::error::would_block || ec == net::error::try_again) {
-        MarkReadDrained(socket);
-      } else if (ec == net::error::eof) {
-        must_wait_ = false;
-        SeenEof();
-        co_return true;
-      } else if (ec) {
-        co_return MapError(ec, "while reading the response body");
-      } else {
-        buffer.commit(n);
-        drained_ = n < want;
-        must_wait_ = false;
-        co_return true;
+      switch (ReadNow(want, ec)) {
+        case ReadOutcome::kEmpty:
+          break;
+        case ReadOutcome::kFailed:
+          co_return MapError(ec, "while reading the response body");
+        case ReadOutcome::kBytes:
+        case ReadOutcome::kEof:
+          must_wait_ = false;
+          co_return true;
       }
     }
   }
@@ -255,14 +249,35 @@ net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point dead
 
 void Exchange::KeepSmall(beast::flat_buffer& buffer) {
   // A stream mostly waits, with its read buffer: the 4 KiB a request started with becomes kStreamBuffer.
-  if (buffer.capacity() <= kStreamBuffer || buffer.size() > kStreamBuffer / 2) {
-    if (buffer.capacity() - buffer.size() < kStreamBuffer / 2) buffer.reserve(buffer.size() + kStreamBuffer / 2);
-    return;
+  if (buffer.capacity() > kStreamBuffer && buffer.size() <= kStreamBuffer / 2) {
+    beast::flat_buffer smaller;
+    smaller.reserve(kStreamBuffer);
+    smaller.commit(net::buffer_copy(smaller.prepare(buffer.size()), buffer.data()));
+    buffer = std::move(smaller);
   }
-  beast::flat_buffer smaller;
-  smaller.reserve(kStreamBuffer);
-  smaller.commit(net::buffer_copy(smaller.prepare(buffer.size()), buffer.data()));
-  buffer = std::move(smaller);
+  if (buffer.capacity() - buffer.size() < kStreamBuffer / 2) buffer.reserve(buffer.size() + kStreamBuffer / 2);
+}
+
+Exchange::ReadOutcome Exchange::ReadNow(size_t want, boost::system::error_code& ec) {
+  Socket& socket = *conn_->plain;
+  // Sync reads must return would_block rather than wait (the async operations do not mind the flag).
+  if (!socket.non_blocking()) socket.non_blocking(true, ec);
+  const size_t n = socket.read_some(conn_->buffer.prepare(want), ec);
+  if (ec == net::error::would_block || ec == net::error::try_again) {
+    ec = {};
+    drained_ = true;
+    MarkReadDrained(socket);  // an empty queue and no FIN: safe to trust
+    return ReadOutcome::kEmpty;
+  }
+  if (ec == net::error::eof) {
+    ec = {};
+    SeenEof();  // the body ends here, or deferred_error_ says why not
+    return ReadOutcome::kEof;
+  }
+  if (ec) return ReadOutcome::kFailed;
+  conn_->buffer.commit(n);
+  drained_ = n < want;
+  return ReadOutcome::kBytes;
 }
 
 void Exchange::SeenEof() {
@@ -283,8 +298,6 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
     return size_t{0};
   }
   boost::system::error_code ec;
-  // Sync reads must return would_block rather than wait (the async operations do not mind the flag).
-  if (!conn_->plain->non_blocking()) conn_->plain->non_blocking(true, ec);
   parser_->eager(eager);
   auto& body = parser_->get().body();
   body.data = buf;
@@ -311,23 +324,9 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
       must_wait_ = true;
       break;
     }
-    const size_t want = std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2);
-    const size_t n = conn_->plain->read_some(buffer.prepare(want), ec);
-    if (ec == net::error::would_block || ec == net::error::try_again) {
-      ec = {};
-      drained_ = true;
-      must_wait_ = true;
-      MarkReadDrained(*conn_->plain);  // an empty queue and no FIN: safe to trust
-      break;
-    }
-    if (ec == net::error::eof) {
-      ec = {};
-      SeenEof();  // the body ends here, or deferred_error_ says why not
-      break;
-    }
-    if (ec) break;
-    buffer.commit(n);
-    drained_ = n < want;
+    const ReadOutcome outcome = ReadNow(std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2), ec);
+    if (outcome == ReadOutcome::kEmpty) must_wait_ = true;
+    if (outcome != ReadOutcome::kBytes) break;
   }
   const size_t got = cap - body.size;
   if (ec) {

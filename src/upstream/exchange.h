@@ -81,6 +81,10 @@ class Exchange {
   core::Error BodyReadError(const boost::system::error_code& ec) const;
   void Finish();
   static void KeepSmall(beast::flat_buffer& buffer);
+  // One non-blocking recv of up to `want` bytes into the connection's buffer (plain TCP). Sets drained_
+  // (and marks the socket drained on EAGAIN); kEof has been given to the parser; kFailed leaves `ec` set.
+  enum class ReadOutcome { kBytes, kEmpty, kEof, kFailed };
+  ReadOutcome ReadNow(size_t want, boost::system::error_code& ec);
   void SeenEof();
 
   ConnectionPool& pool_;
