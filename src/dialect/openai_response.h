@@ -44,6 +44,14 @@ struct ChunkInfo {
 // (`usage` on any chunk, or `x_groq.usage`).
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage);
 
+// InspectChunk's prefilter: whether a payload may hold a `usage` object or an `error`. Exposed so the tests
+// hold its vector paths to the same answers; `wide` allows the AVX2 path (taken only where the CPU has it).
+struct ChunkKeyHits {
+  bool usage_object = false;
+  bool error = false;
+};
+ChunkKeyHits FindChunkKeys(std::string_view data, bool wide = true);
+
 // An OpenAI-format error body for an upstream error response: the upstream body itself when it already
 // has OpenAI's {"error":{...}} shape (missing keys completed), else a wrapped message with the status.
 std::string NormalizeUpstreamError(int status, std::string_view body);

@@ -33,6 +33,8 @@ class ClientIo {
     failed = false;
     return 0;
   }
+  // Whether WriteNow can take bytes at all (plain TCP).
+  virtual bool writes_now() const { return false; }
   // Watches for the client closing or resetting the connection; ends when it does (OnClientGone first), when
   // the client sends more bytes (pipelining; they are kept for the next request), or on StopWatching().
   // One watch at a time.

@@ -77,6 +77,7 @@ class Session final : public SessionBase, public ClientIo {
       return 0;
     }
   }
+  bool writes_now() const override { return std::is_same_v<Stream, upstream::Socket>; }
   void StartWatch(DisconnectListener& listener) override {
     watch_listener_ = &listener;
     ++watch_generation_;

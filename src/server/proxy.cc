@@ -144,6 +144,13 @@ void ReleaseRequestForStream(ClientIo& io, Request& request, ClientCall& call) {
   io.ReleaseReadBuffer();
 }
 
+// The worker's batch string is emptied for the next stream; a rare huge batch does not stay allocated.
+void ReuseStreamOut(std::string& out) {
+  constexpr size_t kKeep = 64 * 1024;
+  if (out.capacity() > kKeep) std::string().swap(out);
+  out.clear();
+}
+
 net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
                                    DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
                                    RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
@@ -201,15 +208,18 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
       }
       break;
     }
+    // Until the 200 is written the batch may wait for that write, so it is the stream's own string.
+    std::string& out = committed && io.writes_now() ? worker.stream_out : pending;
     if (got.value() == 0) {
       ended = true;
-      if (!transform.OnEnd(pending, progress))
+      if (!transform.OnEnd(out, progress))
         failure = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
-    } else if (!transform.OnBytes(std::string_view(buf, got.value()), pending, progress)) {
+    } else if (!transform.OnBytes(std::string_view(buf, got.value()), out, progress)) {
+      out.clear();
       failure = transform.error();
       break;
     }
-    if (pending.empty()) continue;
+    if (out.empty()) continue;
     if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
     if (!committed) {
       if (progress.error) {
@@ -238,7 +248,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     // What the client's socket takes at once goes out without suspending (the usual case); a slow client's
     // rest is awaited, and only that counts as waiting on the client.
     char size_line[20];
-    std::array<net::const_buffer, 3> chunk = ChunkBuffers(size_line, pending);
+    std::array<net::const_buffer, 3> chunk = ChunkBuffers(size_line, out);
     bool failed = false;
     beast::buffers_suffix<std::array<net::const_buffer, 3>> rest(chunk);
     rest.consume(io.WriteNow(chunk, failed));
@@ -246,12 +256,20 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     if (ok && net::buffer_size(rest) > 0) {
       std::array<net::const_buffer, 3> left;
       size_t count = 0;
-      for (net::const_buffer b : rest) left[count++] = b;
+      if (&out == &pending) {
+        for (net::const_buffer b : rest) left[count++] = b;
+      } else {  // the worker's string serves the next stream while this one waits
+        pending.resize(net::buffer_size(rest));
+        net::buffer_copy(net::buffer(pending), rest);
+        worker.stream_out.clear();
+        left[count++] = net::buffer(pending);
+      }
       Timed t{rec.client_wait};
       ok = co_await io.Write(std::span<const net::const_buffer>(left.data(), count));
     }
     // A stream mostly waits: its last batch of events keeps no memory meanwhile.
     std::string().swap(pending);
+    ReuseStreamOut(worker.stream_out);
     if (!ok) {
       rec.client_gone = true;
       break;

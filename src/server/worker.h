@@ -60,6 +60,10 @@ struct WorkerContext {
   // (Exchange::ReadAvailable), so one buffer serves every stream; a waiting stream holds only its
   // connection's small read buffer.
   std::vector<char> stream_read_buffer = std::vector<char>(16 * 1024);
+  // Where a stream builds its next batch of client bytes once the client has its first (plain TCP clients):
+  // the batch is written at once (ClientIo::WriteNow) with no suspension after it is built, so one string
+  // serves every stream; what a slow client leaves unsent is copied into the stream's own string.
+  std::string stream_out;
   std::unordered_set<SessionBase*> sessions;
   const Runtime& runtime() const { return *runtime_ptr; }
   // Switches to `next` (on this worker's thread): metrics shards, routing states carried over by target name

@@ -52,10 +52,11 @@ TEST(InspectChunk, ErrorPayload) {
   EXPECT_TRUE(info.is_error);
 }
 
-// The key scan steps 16 bytes at a time: a key found at every offset, across the steps' boundaries and in
-// the byte-loop tail, and a `"usage":null` or a quoted "usage" word never taken for the object.
+// The key scan steps 32 (AVX2) or 16 bytes at a time: a key found at every offset, across the steps'
+// boundaries and in the byte-loop tail, and a `"usage":null` or a quoted "usage" word never taken for the
+// object.
 TEST(InspectChunk, KeysFoundAtEveryOffset) {
-  for (size_t pad = 0; pad < 48; ++pad) {
+  for (size_t pad = 0; pad < 100; ++pad) {
     const std::string filler(pad, 'x');
     TokenUsage u;
     auto info = InspectChunk(R"({"p":")" + filler + R"(","usage":{"prompt_tokens":7,"completion_tokens":3}})", u);
@@ -71,6 +72,44 @@ TEST(InspectChunk, KeysFoundAtEveryOffset) {
     info = InspectChunk(R"({"p":")" + filler + R"(","error":{"message":"m","type":"server_error"}})", e);
     EXPECT_TRUE(info.is_error) << pad;
   }
+}
+
+// The AVX2 path and the SSE2/byte path give the same answer for every payload: random bytes drawn from the
+// characters that matter (quotes, the keys' letters, blanks, colons, braces) with keys planted at random
+// offsets, every length up to 200.
+TEST(FindChunkKeys, WideAndNarrowPathsAgree) {
+  std::mt19937 rng(20261127);
+  const std::string alphabet = "\"uesagro:{ }\nx";
+  const std::string keys[] = {"\"usage\":{", "\"usage\" : {", "\"usage\":null", "\"error\"", "\"erro", "\"usag"};
+  size_t usage_hits = 0, error_hits = 0;
+  for (int round = 0; round < 4000; ++round) {
+    std::string s(rng() % 200, 'x');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    if (!s.empty() && rng() % 2) {
+      const std::string& key = keys[rng() % std::size(keys)];
+      s.insert(rng() % s.size(), key);
+    }
+    const ChunkKeyHits wide = FindChunkKeys(s, true);
+    const ChunkKeyHits narrow = FindChunkKeys(s, false);
+    EXPECT_EQ(wide.usage_object, narrow.usage_object) << s;
+    EXPECT_EQ(wide.error, narrow.error) << s;
+    // Both against the plain definition.
+    bool usage = false, error = false;
+    for (size_t i = 0; i + 7 <= s.size(); ++i) {
+      if (s.compare(i, 7, "\"error\"") == 0) error = true;
+      if (s.compare(i, 7, "\"usage\"") == 0) {
+        size_t j = i + 7;
+        while (j < s.size() && std::string_view(" :\n\r\t").find(s[j]) != std::string_view::npos) ++j;
+        if (j < s.size() && s[j] == '{') usage = true;
+      }
+    }
+    EXPECT_EQ(narrow.usage_object, usage) << s;
+    EXPECT_EQ(narrow.error, error) << s;
+    usage_hits += usage;
+    error_hits += error;
+  }
+  EXPECT_GT(usage_hits, 100u);  // the planted keys make both answers common
+  EXPECT_GT(error_hits, 100u);
 }
 
 TEST(NormalizeUpstreamError, PassesOpenAiShapeAndCompletesKeys) {
