@@ -221,6 +221,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     }
     if (out.empty()) continue;
     if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
+    std::string head;
     if (!committed) {
       if (progress.error) {
         // The very first event is an error: no 200 stream; the caller answers or falls back.
@@ -230,17 +231,11 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
         early.error = Error{ErrorCode::kUpstreamError, "upstream stream error", progress.error_status, {}};
         break;
       }
-      std::string head;
+      // The head goes out with the first event: one write and one segment for both.
       AppendStatusLine(head, 200, keep_alive);
       head += "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
       AppendForwardedHeaders(head, ex, rec);
       head += "\r\n";
-      std::array<net::const_buffer, 1> hb{net::buffer(head)};
-      Timed t{rec.client_wait};
-      if (!co_await io.Write(hb)) {
-        rec.client_gone = true;
-        break;
-      }
       committed = true;
       rec.status = 200;
       ReleaseRequestForStream(io, request, call);
@@ -248,13 +243,17 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
     // What the client's socket takes at once goes out without suspending (the usual case); a slow client's
     // rest is awaited, and only that counts as waiting on the client.
     char size_line[20];
-    std::array<net::const_buffer, 3> chunk = ChunkBuffers(size_line, out);
+    std::array<net::const_buffer, 4> bufs;
+    size_t nbufs = 0;
+    if (!head.empty()) bufs[nbufs++] = net::buffer(head);
+    for (net::const_buffer b : ChunkBuffers(size_line, out)) bufs[nbufs++] = b;
+    const std::span<const net::const_buffer> batch(bufs.data(), nbufs);
     bool failed = false;
-    beast::buffers_suffix<std::array<net::const_buffer, 3>> rest(chunk);
-    rest.consume(io.WriteNow(chunk, failed));
+    beast::buffers_suffix<std::span<const net::const_buffer>> rest(batch);
+    rest.consume(io.WriteNow(batch, failed));
     bool ok = !failed;
     if (ok && net::buffer_size(rest) > 0) {
-      std::array<net::const_buffer, 3> left;
+      std::array<net::const_buffer, 4> left;
       size_t count = 0;
       if (&out == &pending) {
         for (net::const_buffer b : rest) left[count++] = b;
