@@ -115,6 +115,29 @@ if (meta.streams_requested > meta.streams) {
     "before the test plus the measured per-stream cost times the requested count.");
 }
 
+// Per-round ratios: nginx and sluice are measured back to back within a round, so a drift of the machine
+// between rounds (this VM's streaming rate moves by 15 % from one round to the next) cancels in the pair.
+const paired = (kind, fn) => {
+  const byRound = (t) => new Map(all(kind, t).map((r) => [r.round, fn(r)]));
+  const n = byRound("nginx"), sl = byRound("sluice");
+  return [...sl.keys()].filter((k) => n.get(k)).sort((a, b) => a - b).map((k) => sl.get(k) / n.get(k));
+};
+const pairedRows = [
+  ["CPU per request", paired("nonstream", (r) => cpuPer(r, r.wrk.requests))],
+  ["stream events/s", paired("stream", (r) => r.wrk.events_per_s)],
+  ["CPU per event", paired("stream", (r) => cpuPer(r, r.wrk.events))],
+].filter(([, v]) => v.length > 0);
+if (pairedRows.length) {
+  const rounds = Math.max(...pairedRows.map(([, v]) => v.length));
+  out.push("");
+  out.push("Sluice ÷ nginx within each round (the pair measured back to back):");
+  out.push("");
+  out.push(`| metric | ${Array.from({ length: rounds }, (_, i) => `round ${i + 1}`).join(" | ")} | median |`);
+  out.push(`|---|${"--:|".repeat(rounds + 1)}`);
+  for (const [label, v] of pairedRows)
+    out.push(`| ${label} | ${v.map((x) => `${x.toFixed(2)}×`).join(" | ")} | ${median(v).toFixed(2)}× |`);
+}
+
 // Anything that went wrong in a run is listed, so a number is never silently based on failures.
 const problems = [];
 for (const r of recs) {
