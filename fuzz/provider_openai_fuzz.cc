@@ -32,6 +32,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(n.status >= 400 && n.status <= 599, "NormalizeUpstreamErrorWithStatus status");
     FUZZ_CHECK(fuzz::IsJson(n.body), "NormalizeUpstreamErrorWithStatus body");
   }
+  if (info.null_usage_end > info.null_usage_begin) {
+    FUZZ_CHECK(info.null_usage_end <= body.size() && body[info.null_usage_begin] == ',',
+               "InspectChunk null usage span");
+    // Cutting the member out of valid JSON leaves valid JSON.
+    if (fuzz::IsJson(body)) {
+      std::string cut(body);
+      cut.erase(info.null_usage_begin, info.null_usage_end - info.null_usage_begin);
+      FUZZ_CHECK(fuzz::IsJson(cut), "cutting the null usage left invalid JSON");
+    }
+  }
   if (fuzz::IsJson(body)) {
     dialect::ToolCallIdMap ids;
     ids.Add("abcDEF123", "call_client_1");

@@ -5,6 +5,7 @@
 #include <boost/json/value.hpp>
 #include <algorithm>
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -70,7 +71,24 @@ inline uint32_t Load4(const char* p) {
 inline bool Is7(const char* p, const char (&key)[8]) {
   return Load4(p) == Load4(key) && Load4(p + 3) == Load4(key + 3);
 }
-inline void CheckKeyAt(std::string_view s, size_t i, ChunkKeyHits& hits) {
+inline bool IsJsonBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+// `"usage"` at `key`, its null value ending at `end`: noted when the member is the last of the root object
+// (only blanks and the closing brace follow, so it is at the top level) and a comma precedes it.
+void NoteNullUsage(std::string_view s, size_t key, size_t end, ChunkKeyHits& hits) {
+  size_t after = end;
+  while (after < s.size() && IsJsonBlank(s[after])) ++after;
+  if (after >= s.size() || s[after] != '}') return;
+  for (size_t k = after + 1; k < s.size(); ++k)
+    if (!IsJsonBlank(s[k])) return;
+  size_t comma = key;
+  while (comma > 0 && IsJsonBlank(s[comma - 1])) --comma;
+  if (comma == 0 || s[comma - 1] != ',') return;
+  hits.null_usage_begin = comma - 1;
+  hits.null_usage_end = end;
+}
+// {key position + 1, end of null} of the last `"usage":null` seen; {0, 0}: none.
+using NullUsageAt = std::pair<size_t, size_t>;
+inline void CheckKeyAt(std::string_view s, size_t i, ChunkKeyHits& hits, NullUsageAt& last_null_usage) {
   static constexpr char kUsage[8] = "\"usage\"";
   static constexpr char kError[8] = "\"error\"";
   const size_t n = s.size();
@@ -79,7 +97,13 @@ inline void CheckKeyAt(std::string_view s, size_t i, ChunkKeyHits& hits) {
   if (p[1] == 'u' && Is7(p, kUsage)) {
     size_t j = i + 7;
     while (j < n && (s[j] == ' ' || s[j] == ':' || s[j] == '\n' || s[j] == '\r' || s[j] == '\t')) ++j;
-    if (j < n && s[j] == '{') hits.usage_object = true;
+    if (j < n && s[j] == '{') {
+      hits.usage_object = true;
+    } else if (j + 4 <= n && Load4(s.data() + j) == Load4("null") && i + 1 > last_null_usage.first) {
+      // Judged after the scan: only the last one can be the root's last member (and the loops stay free
+      // of calls, which would cost them their vector registers).
+      last_null_usage = {i + 1, j + 4};
+    }
   } else if (p[1] == 'e' && Is7(p, kError)) {
     hits.error = true;
   }
@@ -88,7 +112,7 @@ inline void CheckKeyAt(std::string_view s, size_t i, ChunkKeyHits& hits) {
 // A key can start no later than 7 bytes before the end, so after the whole steps one more step ending at the
 // last byte covers the tail; it overlaps positions already looked at, which is harmless (a hit is a flag).
 #if defined(__SSE2__)
-inline void Step16(std::string_view s, size_t i, ChunkKeyHits& hits) {
+inline void Step16(std::string_view s, size_t i, ChunkKeyHits& hits, NullUsageAt& null_usage) {
   const char* p = s.data();
   const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
   const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
@@ -96,7 +120,7 @@ inline void Step16(std::string_view s, size_t i, ChunkKeyHits& hits) {
                                     _mm_or_si128(_mm_cmpeq_epi8(next, _mm_set1_epi8('u')),
                                                  _mm_cmpeq_epi8(next, _mm_set1_epi8('e'))));
   for (unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit)); mask != 0; mask &= mask - 1)
-    CheckKeyAt(s, i + static_cast<size_t>(__builtin_ctz(mask)), hits);
+    CheckKeyAt(s, i + static_cast<size_t>(__builtin_ctz(mask)), hits, null_usage);
 }
 #endif
 
@@ -105,7 +129,8 @@ inline void Step16(std::string_view s, size_t i, ChunkKeyHits& hits) {
 // 32 bytes per step where the CPU has AVX2 (checked once at start-up; the build targets baseline x86-64).
 const bool kCpuHasAvx2 = (__builtin_cpu_init(), __builtin_cpu_supports("avx2"));
 
-__attribute__((target("avx2"))) inline void Step32(std::string_view s, size_t i, ChunkKeyHits& hits) {
+__attribute__((target("avx2"))) inline void Step32(std::string_view s, size_t i, ChunkKeyHits& hits,
+                                                   NullUsageAt& null_usage) {
   const char* p = s.data();
   const __m256i here = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
   const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
@@ -113,15 +138,15 @@ __attribute__((target("avx2"))) inline void Step32(std::string_view s, size_t i,
                                        _mm256_or_si256(_mm256_cmpeq_epi8(next, _mm256_set1_epi8('u')),
                                                        _mm256_cmpeq_epi8(next, _mm256_set1_epi8('e'))));
   for (unsigned mask = static_cast<unsigned>(_mm256_movemask_epi8(hit)); mask != 0; mask &= mask - 1)
-    CheckKeyAt(s, i + static_cast<size_t>(__builtin_ctz(mask)), hits);
+    CheckKeyAt(s, i + static_cast<size_t>(__builtin_ctz(mask)), hits, null_usage);
 }
 
 // For payloads of at least 33 bytes.
-__attribute__((target("avx2"))) void FindKeysAvx2(std::string_view s, ChunkKeyHits& hits) {
+__attribute__((target("avx2"))) void FindKeysAvx2(std::string_view s, ChunkKeyHits& hits, NullUsageAt& null_usage) {
   const size_t n = s.size();
   size_t i = 0;
-  for (; i + 33 <= n; i += 32) Step32(s, i, hits);
-  if (i + 7 <= n) Step32(s, n - 33, hits);
+  for (; i + 33 <= n; i += 32) Step32(s, i, hits, null_usage);
+  if (i + 7 <= n) Step32(s, n - 33, hits, null_usage);
 }
 #endif
 
@@ -129,26 +154,29 @@ __attribute__((target("avx2"))) void FindKeysAvx2(std::string_view s, ChunkKeyHi
 
 ChunkKeyHits FindChunkKeys(std::string_view s, bool wide) {
   ChunkKeyHits hits;
+  NullUsageAt null_usage{0, 0};
   const size_t n = s.size();
+  bool scanned = false;
 #ifdef SLUICE_CHUNK_KEYS_AVX2
   if (wide && kCpuHasAvx2 && n >= 33) {
-    FindKeysAvx2(s, hits);
-    return hits;
+    FindKeysAvx2(s, hits, null_usage);
+    scanned = true;
   }
 #else
   (void)wide;
 #endif
 #if defined(__SSE2__)
-  if (n >= 17) {
+  if (!scanned && n >= 17) {
     size_t i = 0;
-    for (; i + 17 <= n; i += 16) Step16(s, i, hits);
-    if (i + 7 <= n) Step16(s, n - 17, hits);
-    return hits;
+    for (; i + 17 <= n; i += 16) Step16(s, i, hits, null_usage);
+    if (i + 7 <= n) Step16(s, n - 17, hits, null_usage);
+    scanned = true;
   }
 #endif
-  for (size_t i = 0; i + 7 <= n; ++i) {
-    if (s[i] == '"') CheckKeyAt(s, i, hits);
+  for (size_t i = 0; !scanned && i + 7 <= n; ++i) {
+    if (s[i] == '"') CheckKeyAt(s, i, hits, null_usage);
   }
+  if (null_usage.first > 0) NoteNullUsage(s, null_usage.first - 1, null_usage.second, hits);
   return hits;
 }
 
@@ -467,6 +495,8 @@ bool ExtractUsageByFullScan(std::string_view body, TokenUsage& usage) {
 ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {
   ChunkInfo info;
   const ChunkKeyHits hits = FindChunkKeys(data);
+  info.null_usage_begin = hits.null_usage_begin;
+  info.null_usage_end = hits.null_usage_end;
   bool may_usage = hits.usage_object;
   bool may_error = hits.error;  // a key, or "object":"error"
   if (!may_usage && !may_error) return info;

@@ -38,6 +38,11 @@ struct ChunkInfo {
   // is_error and the payload is not already OpenAI's {"error":{"message","type",…}}: the OpenAI-shaped
   // payload to forward instead, so SDKs show the upstream's message.
   std::string openai_error;
+  // [begin, end) of `,"usage":null` when it is the payload's last top-level member (where OpenAI and the
+  // OpenAI-compatible servers put it on every chunk of an include_usage stream); begin == end when absent.
+  // Cutting it gives the chunk a client that did not ask for usage would have had.
+  size_t null_usage_begin = 0;
+  size_t null_usage_end = 0;
 };
 
 // Inspects one SSE data payload of a chat.completion.chunk stream; fills `usage` when the chunk has one
@@ -49,6 +54,8 @@ ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage);
 struct ChunkKeyHits {
   bool usage_object = false;
   bool error = false;
+  size_t null_usage_begin = 0;  // as in ChunkInfo
+  size_t null_usage_end = 0;
 };
 ChunkKeyHits FindChunkKeys(std::string_view data, bool wide = true);
 

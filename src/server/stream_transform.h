@@ -5,6 +5,7 @@
 // Thread rule: one transform per stream, on the stream's worker.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -106,6 +107,19 @@ class PassthroughOpenAiStream final : public SseTransform {
       out += restored_;
       out += "\n\n";
       restored_.clear();
+      return;
+    }
+    // The `"usage":null` that the injected include_usage put on every chunk goes when the client did not ask
+    // for it: the client sees the chunks it would have had without the gateway (the field is documented as
+    // present only with include_usage).
+    const auto data_at = reinterpret_cast<uintptr_t>(ev.data.data());
+    const auto raw_at = reinterpret_cast<uintptr_t>(ev.raw.data());
+    // Only a one-line data field lies within the raw bytes (a multi-line one is joined elsewhere).
+    if (!client_wants_usage_ && info.null_usage_end > info.null_usage_begin && data_at >= raw_at &&
+        data_at + ev.data.size() <= raw_at + ev.raw.size()) {
+      const size_t at = data_at - raw_at;
+      out.append(ev.raw.substr(0, at + info.null_usage_begin));
+      out.append(ev.raw.substr(at + info.null_usage_end));
       return;
     }
     out += ev.raw;

@@ -231,9 +231,16 @@ test('/metrics: requests, tokens, TTFT, overhead and in-flight gauges', async ()
   const s1 = await stream(`${gw.url}/v1/chat/completions`, chat('metrics-test', { stream: true, stream_options: { include_usage: true } }));
   const usageChunk = s1.events.find((e) => e.json?.usage);
   assert.deepEqual(usageChunk.json.usage, u, 'stream and body report the same usage');
-  // Without include_usage the client sees no usage, but the gateway still counts the tokens it injected for.
+  // With include_usage every other chunk carries "usage": null, as OpenAI documents.
+  const others = s1.events.filter((e) => e.json && e !== usageChunk);
+  assert.ok(others.length > 1 && others.every((e) => e.json.usage === null));
+  // Without include_usage the client sees no usage at all (no usage chunk, no "usage": null on the chunks the
+  // injected option made the upstream add it to), but the gateway still counts the tokens.
   const s2 = await stream(`${gw.url}/v1/chat/completions`, chat('metrics-test', { stream: true }));
-  assert.ok(!s2.events.some((e) => e.json && 'usage' in e.json && e.json.usage));
+  const chunks2 = s2.events.filter((e) => e.json);
+  assert.equal(chunks2.length, others.length);
+  assert.ok(chunks2.every((e) => !('usage' in e.json)), 'no usage member on any chunk');
+  assert.deepEqual(chunks2.map((e) => e.json.choices), others.map((e) => e.json.choices));
   const missing = await post(`${gw.url}/v1/chat/completions`, chat('no-such-model'));
   assert.equal(missing.status, 404);
 

@@ -93,6 +93,8 @@ TEST(FindChunkKeys, WideAndNarrowPathsAgree) {
     const ChunkKeyHits narrow = FindChunkKeys(s, false);
     EXPECT_EQ(wide.usage_object, narrow.usage_object) << s;
     EXPECT_EQ(wide.error, narrow.error) << s;
+    EXPECT_EQ(wide.null_usage_begin, narrow.null_usage_begin) << s;
+    EXPECT_EQ(wide.null_usage_end, narrow.null_usage_end) << s;
     // Both against the plain definition.
     bool usage = false, error = false;
     for (size_t i = 0; i + 7 <= s.size(); ++i) {
@@ -110,6 +112,32 @@ TEST(FindChunkKeys, WideAndNarrowPathsAgree) {
   }
   EXPECT_GT(usage_hits, 100u);  // the planted keys make both answers common
   EXPECT_GT(error_hits, 100u);
+}
+
+// The `"usage":null` an include_usage stream puts on every chunk is found (with its comma) only as the root
+// object's last member; anywhere else it is left alone.
+TEST(InspectChunk, NullUsageAsTheLastTopLevelMember) {
+  auto cut = [](std::string_view data) {
+    TokenUsage u;
+    ChunkInfo info = InspectChunk(data, u);
+    EXPECT_FALSE(u.present) << data;
+    std::string out(data);
+    if (info.null_usage_end > info.null_usage_begin)
+      out.erase(info.null_usage_begin, info.null_usage_end - info.null_usage_begin);
+    return out;
+  };
+  const std::string filler(40, 'x');  // long enough for the vector steps
+  EXPECT_EQ(cut(R"({"id":")" + filler + R"(","choices":[{"index":0,"delta":{"content":"Hi"}}],"usage":null})"),
+            R"({"id":")" + filler + R"(","choices":[{"index":0,"delta":{"content":"Hi"}}]})");
+  EXPECT_EQ(cut(R"({"id":")" + filler + R"(" , "usage" : null }  )"), R"({"id":")" + filler + R"("  }  )");
+  EXPECT_EQ(cut(R"({"id":"c","usage":null})"), R"({"id":"c"})");  // shorter than one AVX2 step
+  // Not the root's last member, nested, alone, or a string's text: unchanged.
+  for (std::string data : {R"({"usage":null,"id":")" + filler + R"("})",
+                           R"({"id":")" + filler + R"(","x":{"a":1,"usage":null}})",
+                           std::string(R"({"usage":null})"),
+                           R"({"id":")" + filler + R"(","content":""usage":null}"})",
+                           R"({"id":")" + filler + R"(","usage":nullish})"})
+    EXPECT_EQ(cut(data), data);
 }
 
 TEST(NormalizeUpstreamError, PassesOpenAiShapeAndCompletesKeys) {
