@@ -2,6 +2,7 @@
 // client that never reads is dropped after server.timeouts.client_write (cancelling the upstream).
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { startMock, startGateway, gatewayConfig, metricValue, waitFor, rssKiB, sleep } from './lib/harness.mjs';
 import { chatBody, rawConnect, rawPost } from './lib/client.mjs';
 
@@ -30,7 +31,7 @@ function bigStreamConfig(serverOverrides = {}) {
 // Incremental decoder for a chunked HTTP response carrying SSE: counts delta.content bytes and keeps the
 // last data payload, without holding the whole 64 MiB body.
 class ChunkedSseCounter {
-  constructor() { this.buf = Buffer.alloc(0); this.head = null; this.need = -1; this.sse = ''; this.contentBytes = 0; this.last = null; this.ended = false; this.events = 0; }
+  constructor() { this.buf = Buffer.alloc(0); this.head = null; this.need = -1; this.sse = ''; this.contentBytes = 0; this.last = null; this.ended = false; this.events = 0; this.hash = createHash('sha256'); }
   push(data) {
     this.buf = this.buf.length ? Buffer.concat([this.buf, data]) : data;
     for (;;) {
@@ -67,7 +68,11 @@ class ChunkedSseCounter {
         this.last = d;
         this.events++;
         if (d === '[DONE]') continue;
-        for (const c of JSON.parse(d).choices ?? []) if (c.delta?.content) this.contentBytes += Buffer.byteLength(c.delta.content);
+        for (const c of JSON.parse(d).choices ?? []) {
+          if (!c.delta?.content) continue;
+          this.contentBytes += Buffer.byteLength(c.delta.content);
+          this.hash.update(c.delta.content);
+        }
       }
     }
   }
@@ -178,5 +183,65 @@ test('a non-streamed answer larger than the socket buffers reaches a paused read
     assert.ok(conn.bytes() > before);
     assert.match(conn.received().slice(text.length), /^HTTP\/1\.1 200 /);
     conn.socket.destroy();
+  } finally { await gw.stop(); }
+});
+
+// Streams on one worker build their batches in one shared string; a stream whose client stops reading keeps
+// what it could not send in a string of its own. Another stream served meanwhile on the same worker must not
+// disturb it: both arrive byte for byte as the upstream sent them.
+test('a stalled stream keeps its unsent bytes while other streams on the worker go on', { timeout: 60000 }, async () => {
+  const streamBytes = 8 * 1024 * 1024;
+  const headers = { 'x-mock-response-bytes': String(streamBytes), 'x-mock-chunks': '256' };
+  const gw = await startGateway(gatewayConfig(mock.url, {
+    server: { listen: '127.0.0.1:0', workers: 1 },
+    providers: { big: { type: 'openai_compatible', base_url: mock.url, api_key: key, headers } },
+    models: { 'big-stream': { provider: 'big', model: 'mock-model' } },
+  }));
+  // The same stream straight from the mock: what every client must see.
+  const direct = async () => {
+    const conn = await rawConnect(mock.url.replace(/^http:\/\//, ''), { collect: false });
+    const counter = new ChunkedSseCounter();
+    conn.socket.on('data', (d) => counter.push(d));
+    const body = JSON.stringify(chatBody('mock-model', { stream: true }));
+    conn.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n` +
+      `Authorization: Bearer sk-provider-secret-123\r\n` +
+      Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await waitFor(() => counter.ended, { timeoutMs: 20000 });
+    conn.socket.destroy();
+    return counter;
+  };
+  const throughGateway = async () => {
+    const conn = await rawConnect(gw.http, { collect: false });
+    const counter = new ChunkedSseCounter();
+    conn.socket.on('data', (d) => counter.push(d));
+    conn.write(rawPost('/v1/chat/completions', chatBody('big-stream', { stream: true })));
+    return { conn, counter };
+  };
+  try {
+    const expected = (await direct()).hash.digest('hex');
+    assert.equal((await direct()).hash.digest('hex'), expected, 'the mock streams the same content each time');
+
+    const stalled = await throughGateway();
+    await waitFor(() => stalled.counter.events >= 4);
+    stalled.conn.socket.pause();
+    await sleep(500);  // the socket buffers fill; the rest of a batch waits in the stream's own string
+
+    for (let i = 0; i < 2; i++) {
+      const other = await throughGateway();
+      await waitFor(() => other.counter.ended, { timeoutMs: 20000 });
+      other.conn.socket.destroy();
+      assert.equal(other.counter.last, '[DONE]');
+      assert.equal(other.counter.contentBytes, streamBytes);
+      assert.equal(other.counter.hash.digest('hex'), expected, `stream ${i} served while another was stalled`);
+    }
+    assert.ok(stalled.counter.contentBytes < streamBytes, 'the stalled client cannot have it all yet');
+
+    stalled.conn.socket.resume();
+    await waitFor(() => stalled.counter.ended, { timeoutMs: 20000 });
+    stalled.conn.socket.destroy();
+    assert.equal(stalled.counter.last, '[DONE]');
+    assert.equal(stalled.counter.contentBytes, streamBytes);
+    assert.equal(stalled.counter.hash.digest('hex'), expected, 'the stalled stream, resumed');
   } finally { await gw.stop(); }
 });
