@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace sluice::core {
 
@@ -46,6 +47,11 @@ const ErrorInfo& Describe(ErrorCode code);
 
 // An error as a value. `message` is safe to show to the client: it never holds a key or a prompt.
 struct Error {
+  Error() = default;
+  // Lets `Error{code, message}` leave the rest at their defaults without a missing-initializer warning.
+  Error(ErrorCode c, std::string m, int status = 0, std::string p = {})
+      : code(c), message(std::move(m)), http_status(status), param(std::move(p)) {}
+
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   int http_status = 0;  // 0: use Describe(code).http_status; set for kUpstreamError to the upstream status
