@@ -5,7 +5,7 @@
 namespace sluice::server {
 namespace {
 
-net::awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) {
+Awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) {
   beast::basic_stream<tcp, net::io_context::executor_type> stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -53,7 +53,7 @@ net::awaitable<void> AdminSession(SharedState& shared, upstream::Socket socket) 
 
 }  // namespace
 
-net::awaitable<void> AdminAcceptLoop(SharedState& shared, upstream::Acceptor& acceptor) {
+Awaitable<void> AdminAcceptLoop(SharedState& shared, upstream::Acceptor& acceptor) {
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
     if (ec) {

@@ -7,6 +7,6 @@
 
 namespace sluice::server {
 
-net::awaitable<void> AdminAcceptLoop(SharedState& shared, upstream::Acceptor& acceptor);
+Awaitable<void> AdminAcceptLoop(SharedState& shared, upstream::Acceptor& acceptor);
 
 }  // namespace sluice::server

@@ -25,7 +25,7 @@ class ClientIo {
  public:
   virtual ~ClientIo() = default;
   // Writes all buffers; false when the client is gone or too slow (client_write deadline).
-  virtual net::awaitable<bool> Write(std::span<const net::const_buffer> buffers) = 0;
+  virtual Awaitable<bool> Write(std::span<const net::const_buffer> buffers) = 0;
   // Writes what the connection takes at once, without suspending, and returns the bytes written; `failed`
   // when the client is gone. A stream's batch of events nearly always fits, so the stream loop calls this
   // first and awaits Write only for the rest. TLS takes nothing here (a record must be written whole).

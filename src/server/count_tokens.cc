@@ -39,7 +39,7 @@ constexpr uint64_t kMaxCountReply = 64 * 1024;
 constexpr std::string_view kCountMaxTokens = "4294967295";
 constexpr std::string_view kProviderCountHeader = "x-sluice-token-count: provider\r\n";
 
-net::awaitable<bool> SendAnthropicError(WorkerContext& worker, ClientIo& io, const Error& error, bool keep_alive) {
+Awaitable<bool> SendAnthropicError(WorkerContext& worker, ClientIo& io, const Error& error, bool keep_alive) {
   worker.metrics->RecordLocalReply(error.code);
   std::string body = core::AnthropicErrorBody(error);
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
@@ -86,7 +86,7 @@ struct CountReply {
   unsigned status = 0;
   std::string body;
 };
-net::awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const RuntimeProvider& provider,
+Awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const RuntimeProvider& provider,
                                                   const upstream::OutgoingRequest& out) {
   upstream::Deadlines deadlines = DeadlinesOf(provider);
   upstream::Exchange ex(worker.pool, provider.origin, provider.config->tls_verify);
@@ -106,7 +106,7 @@ net::awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const 
 }
 
 // Anthropic's count, in Anthropic's dialect on both sides: only the model name changes.
-net::awaitable<bool> ForwardToAnthropic(WorkerContext& worker, ClientIo& io, const Request& request,
+Awaitable<bool> ForwardToAnthropic(WorkerContext& worker, ClientIo& io, const Request& request,
                                         const Counter& counter, const dialect::JsonMember& model_member,
                                         bool keep_alive) {
   const RuntimeProvider& provider = *counter.provider;
@@ -186,7 +186,7 @@ core::Result<std::string> AnthropicCountFromGemini(std::string_view body) {
                {}};
 }
 
-net::awaitable<bool> ForwardToGemini(WorkerContext& worker, ClientIo& io, std::string_view body,
+Awaitable<bool> ForwardToGemini(WorkerContext& worker, ClientIo& io, std::string_view body,
                                      const std::vector<dialect::JsonMember>& members, const Counter& counter,
                                      bool keep_alive) {
   const RuntimeProvider& provider = *counter.provider;
@@ -248,7 +248,7 @@ Error NoProviderCount(const Counter& counter, std::string_view requested) {
 
 }  // namespace
 
-net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+Awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                          bool keep_alive) {
   // The route serving the requested name decides who counts, and its first target's upstream model is the
   // one whose tokenizer counts: an alias of gpt-4o is exact, an alias of a Claude model is not.

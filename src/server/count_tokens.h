@@ -11,7 +11,7 @@
 
 namespace sluice::server {
 
-net::awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+Awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                          bool keep_alive);
 
 }  // namespace sluice::server

@@ -37,7 +37,7 @@ class DisconnectWatch final : private DisconnectListener {
     if (!ended_) io_.StopWatching();
     return ended_;
   }
-  net::awaitable<void> Ended() {
+  Awaitable<void> Ended() {
     while (!ended_) {
       if (!wake_) {
         wake_.emplace(ioc_);

@@ -48,10 +48,10 @@ class Session final : public SessionBase, public ClientIo {
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  net::awaitable<void> Run();
+  Awaitable<void> Run();
 
   // ClientIo
-  net::awaitable<bool> Write(std::span<const net::const_buffer> buffers) override {
+  Awaitable<bool> Write(std::span<const net::const_buffer> buffers) override {
     beast::buffers_suffix<std::span<const net::const_buffer>> rest(buffers);
     if constexpr (std::is_same_v<Stream, upstream::Socket>) {
       boost::system::error_code ec;
@@ -144,10 +144,10 @@ class Session final : public SessionBase, public ClientIo {
   }
   // Client-side deadlines (idle keep-alive, request read, slow-client write) on the worker's sweep list.
   void ArmDeadline(std::chrono::milliseconds d) { deadline_.Arm(Sock(), upstream::Clock::now() + d); }
-  net::awaitable<bool> Handshake();
-  net::awaitable<void> Shutdown();
+  Awaitable<bool> Handshake();
+  Awaitable<void> Shutdown();
   // GCC 12 miscompiles temporaries with destructors inside co_await expressions: callers pass named values.
-  net::awaitable<bool> ReplyAndClose(const core::Error& error);
+  Awaitable<bool> ReplyAndClose(const core::Error& error);
 
   // The plain-TCP watch's wait may complete after its session ended (a cancelled wait's handler runs
   // later), so the handler reaches the session through this slot; the last of its holders frees it.
@@ -190,7 +190,7 @@ class Session final : public SessionBase, public ClientIo {
     if (gone) listener->OnClientGone();
     listener->OnWatchEnded();
   }
-  net::awaitable<void> TlsWatch(uint32_t generation) {
+  Awaitable<void> TlsWatch(uint32_t generation) {
     auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
     if (n > 0) buffer_.commit(n);
     const bool gone = ec && ec != net::error::operation_aborted && !watch_stop_requested_;
@@ -214,7 +214,7 @@ class Session final : public SessionBase, public ClientIo {
 };
 
 template <typename Stream>
-net::awaitable<bool> Session<Stream>::Handshake() {
+Awaitable<bool> Session<Stream>::Handshake() {
   if constexpr (std::is_same_v<Stream, upstream::TlsSocket>) {
     ArmDeadline(worker_.runtime().config->server.timeouts.request_read);
     auto [ec, n] = co_await stream_.async_handshake(ssl::stream_base::server, buffer_.data(), kUseTuple);
@@ -226,7 +226,7 @@ net::awaitable<bool> Session<Stream>::Handshake() {
 }
 
 template <typename Stream>
-net::awaitable<void> Session<Stream>::Shutdown() {
+Awaitable<void> Session<Stream>::Shutdown() {
   if constexpr (std::is_same_v<Stream, upstream::TlsSocket>) {
     ArmDeadline(std::chrono::seconds(2));
     co_await stream_.async_shutdown(kUseTuple);
@@ -238,13 +238,13 @@ net::awaitable<void> Session<Stream>::Shutdown() {
 }
 
 template <typename Stream>
-net::awaitable<bool> Session<Stream>::ReplyAndClose(const core::Error& error) {
+Awaitable<bool> Session<Stream>::ReplyAndClose(const core::Error& error) {
   co_await SendLocalError(worker_, *this, error, /*keep_alive=*/false);
   co_return false;
 }
 
 template <typename Stream>
-net::awaitable<void> Session<Stream>::Run() {
+Awaitable<void> Session<Stream>::Run() {
   ConnectionGuard guard(worker_, this);
   if (!co_await Handshake()) co_return;
   const auto& server_cfg = worker_.runtime().config->server;
@@ -333,7 +333,7 @@ net::awaitable<void> Session<Stream>::Run() {
 }
 
 template <typename Stream>
-net::awaitable<void> RunSession(WorkerContext& worker, Stream stream, std::string peer) {
+Awaitable<void> RunSession(WorkerContext& worker, Stream stream, std::string peer) {
   Session<Stream> session(worker, std::move(stream), std::move(peer));
   co_await session.Run();
 }
@@ -347,7 +347,7 @@ std::string PeerString(const upstream::Socket& s) {
 
 }  // namespace
 
-net::awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor) {
+Awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor) {
   const auto& limits = worker.runtime().config->server.limits;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);

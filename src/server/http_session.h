@@ -9,6 +9,6 @@
 namespace sluice::server {
 
 // Accept loop for one worker's listening socket; spawns a session coroutine per connection.
-net::awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor);
+Awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor);
 
 }  // namespace sluice::server

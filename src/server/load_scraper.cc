@@ -87,7 +87,7 @@ void LoadScraper::LoopEnded() {
   if (--running_ == 0) done_.cancel();
 }
 
-net::awaitable<void> LoadScraper::Stop() {
+Awaitable<void> LoadScraper::Stop() {
   stopping_ = true;
   for (auto& loop : loops_) {
     loop->timer.cancel();
@@ -100,7 +100,7 @@ net::awaitable<void> LoadScraper::Stop() {
   }
 }
 
-net::awaitable<void> LoadScraper::Run(TargetLoop& loop) {
+Awaitable<void> LoadScraper::Run(TargetLoop& loop) {
   const ScrapeTarget& t = loop.target;
   while (!stopping_) {
     const auto started = Clock::now();
@@ -125,7 +125,7 @@ net::awaitable<void> LoadScraper::Run(TargetLoop& loop) {
   board_.MarkFailed(t.slot);
 }
 
-net::awaitable<core::Result<ServerLoad>> LoadScraper::ScrapeOnce(TargetLoop& loop) {
+Awaitable<core::Result<ServerLoad>> LoadScraper::ScrapeOnce(TargetLoop& loop) {
   const ScrapeTarget& t = loop.target;
   const auto timeout = ScrapeTimeout(t.interval);
   upstream::Deadlines deadlines;

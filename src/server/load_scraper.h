@@ -70,15 +70,15 @@ class LoadScraper {
   // Ends every loop: wakes sleeping ones, cancels scrapes in flight, and completes when all loops
   // have returned (a scrape still connecting or resolving ends at its deadline, <= 5 s). Marks the
   // slots failed so readers stop using them. Safe to call more than once, or without Start().
-  net::awaitable<void> Stop();
+  Awaitable<void> Stop();
 
   size_t running_loops() const { return running_; }
   size_t target_count() const { return loops_.size(); }
 
  private:
   struct TargetLoop;
-  net::awaitable<void> Run(TargetLoop& loop);
-  net::awaitable<core::Result<ServerLoad>> ScrapeOnce(TargetLoop& loop);
+  Awaitable<void> Run(TargetLoop& loop);
+  Awaitable<core::Result<ServerLoad>> ScrapeOnce(TargetLoop& loop);
   void LoopEnded();
 
   net::io_context& ioc_;

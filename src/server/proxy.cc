@@ -79,13 +79,13 @@ std::array<net::const_buffer, 3> ChunkBuffers(char* size_line, std::string_view 
           net::buffer("\r\n", 2)};
 }
 
-net::awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
+Awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
   char size_line[20];
   std::array<net::const_buffer, 3> bufs = ChunkBuffers(size_line, payload);
   co_return co_await io.Write(bufs);
 }
 
-net::awaitable<bool> WriteLastChunk(ClientIo& io) {
+Awaitable<bool> WriteLastChunk(ClientIo& io) {
   std::array<net::const_buffer, 1> bufs{net::buffer("0\r\n\r\n", 5)};
   co_return co_await io.Write(bufs);
 }
@@ -151,7 +151,7 @@ void ReuseStreamOut(std::string& out) {
   out.clear();
 }
 
-net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
+Awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
                                    DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
                                    RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
                                    ClientCall& call) {
@@ -319,7 +319,7 @@ net::awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream
   co_return ok && keep_alive;
 }
 
-net::awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, ClientApi api, const Error& error,
+Awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, ClientApi api, const Error& error,
                                      RequestRecord& rec, bool keep_alive) {
   rec.status = error.Status();
   if (rec.error_code.empty()) rec.error_code = error.Code();
@@ -383,7 +383,7 @@ core::Result<bool> PrepareAttempt(const RuntimeTarget& target, ClientApi api, co
 }
 
 // A unary (non-streamed) 2xx answer in the client's dialect: translated, or spliced with its usage read.
-net::awaitable<bool> AnswerUnary(WorkerContext& worker, ClientIo& io, ClientApi api, const upstream::Exchange& ex,
+Awaitable<bool> AnswerUnary(WorkerContext& worker, ClientIo& io, ClientApi api, const upstream::Exchange& ex,
                                  const ClientCall& call, const RuntimeProvider& provider, bool translated,
                                  unsigned status, std::string_view content_type, std::string& body,
                                  RequestRecord& rec, bool keep_alive) {
@@ -449,7 +449,7 @@ core::Result<const RuntimeModel*> AdmitCall(const Runtime& rt, const Request& re
 
 }  // namespace
 
-net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                ClientApi api, bool keep_alive) {
   RequestRecord rec;
   rec.start = Clock::now();

@@ -14,7 +14,7 @@
 
 namespace sluice::server {
 
-net::awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                ClientApi api, bool keep_alive);
 
 }  // namespace sluice::server

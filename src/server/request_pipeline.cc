@@ -17,12 +17,12 @@ std::string_view PathOf(std::string_view target) {
 
 // Note: GCC 12 miscompiles temporaries with destructors inside co_await expressions, so errors and strings
 // are always named variables before they are awaited on.
-net::awaitable<bool> MethodNotAllowed(WorkerContext& worker, ClientIo& io, std::string_view path, bool keep_alive) {
+Awaitable<bool> MethodNotAllowed(WorkerContext& worker, ClientIo& io, std::string_view path, bool keep_alive) {
   core::Error error{core::ErrorCode::kMethodNotAllowed, "Method not allowed for " + std::string(path) + "."};
   co_return co_await SendLocalError(worker, io, error, keep_alive);
 }
 
-net::awaitable<bool> NotFound(WorkerContext& worker, ClientIo& io, http::verb method, std::string_view path,
+Awaitable<bool> NotFound(WorkerContext& worker, ClientIo& io, http::verb method, std::string_view path,
                               bool keep_alive) {
   core::Error error{core::ErrorCode::kNotFound,
                     "Invalid URL (" + std::string(http::to_string(method)) + " " + std::string(path) + ")"};
@@ -61,7 +61,7 @@ std::string AnthropicModelsList(const Runtime& rt) {
 
 // The models list in the client's dialect: Anthropic SDKs send anthropic-version (and x-api-key), OpenAI
 // SDKs send neither.
-net::awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, const Request& request,
+Awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, const Request& request,
                                     std::string_view path, bool keep_alive) {
   const bool anthropic = request.find("anthropic-version") != request.end() || request.find("x-api-key") != request.end();
   if (path == "/v1/models") {
@@ -109,7 +109,7 @@ void AppendStatusLine(std::string& out, unsigned status, bool keep_alive) {
   if (!keep_alive) out += "Connection: close\r\n"sv;
 }
 
-net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
+Awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
                                   bool keep_alive, std::string_view extra_headers) {
   using namespace std::string_view_literals;  // literals without a strlen per append
   std::string head;
@@ -127,7 +127,7 @@ net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_vie
   co_return ok && keep_alive;
 }
 
-net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive) {
+Awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive) {
   worker.metrics->RecordLocalReply(error.code);
   std::string body = core::OpenAiErrorBody(error);
   co_return co_await SendResponse(io, static_cast<unsigned>(error.Status()), "application/json", body, keep_alive);
@@ -135,7 +135,7 @@ net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const c
 
 // Not a coroutine: it picks the handler and returns that handler's awaitable, so no frame of its own stays
 // alive (and resident) for the whole life of a stream. Everything it passes is owned by the caller.
-net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
+Awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
                                    bool keep_alive) {
   std::string_view path = PathOf(request.target());
   http::verb method = request.method();

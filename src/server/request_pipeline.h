@@ -15,17 +15,17 @@ namespace sluice::server {
 using Request = http::request<http::string_body>;
 
 // Handles one request and writes its response. Returns whether the connection may be reused.
-net::awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& runtime, ClientIo& io, Request& request,
+Awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& runtime, ClientIo& io, Request& request,
                                    bool keep_alive);
 
 // Writes an OpenAI-format error response for a local reply and counts it.
-net::awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive);
+Awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive);
 
 // Renders "HTTP/1.1 <status> <reason>\r\n" plus the gateway's standard headers into `out`.
 void AppendStatusLine(std::string& out, unsigned status, bool keep_alive);
 
 // Writes a complete response with a Content-Length body. `extra_headers` are raw "Name: value\r\n" lines.
-net::awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
+Awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
                                   bool keep_alive, std::string_view extra_headers = {});
 
 }  // namespace sluice::server

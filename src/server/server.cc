@@ -102,7 +102,7 @@ std::string Format(const tcp::endpoint& ep) {
 }
 
 // Fires the worker's socket deadlines (see upstream/deadline.h).
-net::awaitable<void> SweepLoop(WorkerContext& worker) {
+Awaitable<void> SweepLoop(WorkerContext& worker) {
   net::steady_timer timer(worker.ioc);
   for (;;) {
     timer.expires_after(upstream::kSweepInterval);
@@ -113,7 +113,7 @@ net::awaitable<void> SweepLoop(WorkerContext& worker) {
 }
 
 // Keeps the per-worker access log flowing even when traffic is light.
-net::awaitable<void> FlushLoop(WorkerContext& worker) {
+Awaitable<void> FlushLoop(WorkerContext& worker) {
   net::steady_timer timer(worker.ioc);
   while (!worker.shared.draining.load(std::memory_order_relaxed)) {
     timer.expires_after(std::chrono::milliseconds(250));

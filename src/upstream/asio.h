@@ -22,6 +22,12 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
+// Coroutines run on their worker's io_context and say so in their type: a completion then resumes its
+// coroutine directly, where the default type-erased executor (any_io_executor) wraps each completion in an
+// allocated executor_function and dispatches it through a virtual call.
+using Executor = net::io_context::executor_type;
+template <class T = void>
+using Awaitable = net::awaitable<T, Executor>;
 // Errors are values: every awaited operation completes with (error_code, ...) instead of throwing.
-inline constexpr auto kUseTuple = net::as_tuple(net::use_awaitable);
+inline constexpr auto kUseTuple = net::as_tuple(net::use_awaitable_t<Executor>{});
 }  // namespace sluice

@@ -57,7 +57,7 @@ size_t ConnectionPool::IdleCount() const {
   return n;
 }
 
-net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin& origin, bool tls_verify,
+Awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin& origin, bool tls_verify,
                                                                     Clock::time_point connect_deadline) {
   auto it = idle_.find(origin.key);
   if (it != idle_.end()) {
@@ -81,7 +81,7 @@ net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin
   co_return co_await Connect(origin, tls_verify, connect_deadline);
 }
 
-net::awaitable<core::Result<ConnectionPtr>> ConnectionPool::Connect(const Origin& origin, bool tls_verify,
+Awaitable<core::Result<ConnectionPtr>> ConnectionPool::Connect(const Origin& origin, bool tls_verify,
                                                                     Clock::time_point deadline) {
   tcp::resolver resolver(ioc_);
   std::string port = std::to_string(origin.port);  // named: no temporaries inside co_await (GCC 12)

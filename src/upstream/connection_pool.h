@@ -57,7 +57,7 @@ class ConnectionPool {
   ConnectionPool(net::io_context& ioc, DeadlineList& deadlines, const TlsContexts& tls, PoolSettings settings);
 
   // A connected (and handshaken) connection to `origin`: a pooled idle one when alive, else a new one.
-  net::awaitable<core::Result<ConnectionPtr>> Acquire(const Origin& origin, bool tls_verify,
+  Awaitable<core::Result<ConnectionPtr>> Acquire(const Origin& origin, bool tls_verify,
                                                       Clock::time_point connect_deadline);
   // Returns a connection whose last response was read completely and allows keep-alive.
   void Release(ConnectionPtr connection);
@@ -65,7 +65,7 @@ class ConnectionPool {
   size_t IdleCount() const;
 
  private:
-  net::awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
+  Awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
                                                       Clock::time_point deadline);
   net::io_context& ioc_;
   DeadlineList& deadlines_;

@@ -75,7 +75,7 @@ Error Exchange::BodyReadError(const boost::system::error_code& ec) const {
   return MapError(ec, "while reading the response body");
 }
 
-net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, const Deadlines& deadlines) {
+Awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, const Deadlines& deadlines) {
   using namespace std::string_view_literals;  // literals without a strlen per append
   head_.clear();
   head_ += http::to_string(request.method);
@@ -101,7 +101,7 @@ net::awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request
   co_return co_await SendOnce(request, deadlines, nullptr);
 }
 
-net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
+Awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
                                                       bool* retry_on_fresh) {
   const Clock::time_point start = Clock::now();
   auto connect_deadline = std::min(start + deadlines.connect, deadlines.total);
@@ -156,7 +156,7 @@ net::awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& req
   co_return true;
 }
 
-net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline,
+Awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline,
                                                         bool eager) {
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (deferred_error_) co_return *deferred_error_;
@@ -198,7 +198,7 @@ net::awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, C
   }
 }
 
-net::awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point deadline) {
+Awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point deadline) {
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (parser_->is_done() || !must_wait_) co_return true;
   // The wait is a read into the connection's small stream buffer, not a readiness wait: Asio queues a read
@@ -346,7 +346,7 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
   return got;
 }
 
-net::awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {
+Awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {
   // The body is parsed straight into the string: sized by Content-Length when there is one, else grown
   // 16 KB at a time (chunked or close-delimited).
   std::string out;

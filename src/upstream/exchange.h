@@ -42,7 +42,7 @@ class Exchange {
 
   // Connects (or reuses), writes the request and reads the response head. A reused connection that the
   // peer closed before answering is replaced once by a fresh one.
-  net::awaitable<core::Result<bool>> Send(const OutgoingRequest& request, const Deadlines& deadlines);
+  Awaitable<core::Result<bool>> Send(const OutgoingRequest& request, const Deadlines& deadlines);
 
   unsigned Status() const { return parser_->get().result_int(); }
   std::string_view Header(std::string_view name) const;
@@ -53,7 +53,7 @@ class Exchange {
   // Reads the next piece of body into [buf, buf+cap). Returns 0 at the end of the body. `eager`: every chunk
   // already buffered in one go (a burst of events becomes one client write); false: one chunk (a stream's
   // first event is judged alone: an error there becomes an error status, not an in-stream error).
-  net::awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
+  Awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
                                                 bool eager = true);
   // Streams over plain TCP: WaitReadable waits for bytes and reads them into the connection's small stream
   // buffer (returning at once when bytes are buffered already), then ReadAvailable parses them into the
@@ -61,21 +61,21 @@ class Exchange {
   // between the parse and its use). TLS connections use ReadSome: OpenSSL may hold decrypted bytes the
   // socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
-  net::awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
+  Awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
   // False when WaitReadable would return at once (bytes may be there): the caller can read without it.
   bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && parser_ && !parser_->is_done(); }
   // `would_block`: nothing more can be parsed now; call WaitReadable (it returns at once unless MustWait()).
   // Returns 0 bytes at the end of the body (would_block false).
   core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager = true);
   // Reads the rest of the body, at most `limit` bytes.
-  net::awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
+  Awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
 
   // Closes the upstream connection at once (client went away, deadline hit); pending reads fail.
   void Cancel();
   bool cancelled() const { return cancelled_; }
 
  private:
-  net::awaitable<core::Result<bool>> SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
+  Awaitable<core::Result<bool>> SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
                                               bool* retry_on_fresh);
   core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
   core::Error BodyReadError(const boost::system::error_code& ec) const;

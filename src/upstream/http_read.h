@@ -24,7 +24,7 @@ enum class ReadUntil {
 // errors (operation_aborted when a deadline cancelled the read) and the parser's (header_limit,
 // body_limit, bad_*).
 template <typename Stream, bool kIsRequest>
-net::awaitable<boost::system::error_code> ReadHttp(Stream& stream, beast::flat_buffer& buffer,
+Awaitable<boost::system::error_code> ReadHttp(Stream& stream, beast::flat_buffer& buffer,
                                                    http::basic_parser<kIsRequest>& parser, ReadUntil until) {
   for (;;) {
     boost::system::error_code ec;

@@ -23,19 +23,20 @@ using Clock = std::chrono::steady_clock;
 
 // A tiny keep-alive HTTP/1.1 server whose answer the test changes between scrapes.
 struct FakeMetricsServer {
-  explicit FakeMetricsServer(net::io_context& ioc) : acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
+  explicit FakeMetricsServer(net::io_context& ioc)
+      : ioc(ioc), acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0)) {
     net::co_spawn(ioc, Accept(), net::detached);
   }
   uint16_t port() const { return acceptor.local_endpoint().port(); }
 
-  net::awaitable<void> Accept() {
+  Awaitable<void> Accept() {
     for (;;) {
       auto [ec, sock] = co_await acceptor.async_accept(kUseTuple);
       if (ec) co_return;
-      net::co_spawn(acceptor.get_executor(), Serve(std::move(sock)), net::detached);
+      net::co_spawn(ioc, Serve(std::move(sock)), net::detached);
     }
   }
-  net::awaitable<void> Serve(tcp::socket sock) {
+  Awaitable<void> Serve(tcp::socket sock) {
     std::string buf;
     for (;;) {
       size_t end;
@@ -61,6 +62,7 @@ struct FakeMetricsServer {
     }
   }
 
+  net::io_context& ioc;
   tcp::acceptor acceptor;
   std::string body;
   unsigned status = 200;
@@ -87,7 +89,7 @@ struct Harness {
   std::vector<std::string> log;
   bool sweeping = true;
 
-  net::awaitable<void> Sweep() {
+  Awaitable<void> Sweep() {
     net::steady_timer timer(ioc);
     while (sweeping) {
       timer.expires_after(upstream::kSweepInterval);
@@ -96,7 +98,7 @@ struct Harness {
     }
   }
   // Polls `done` every 5 ms for at most `limit`: waits for a condition, never asserts on time.
-  net::awaitable<bool> WaitFor(std::function<bool()> done, std::chrono::milliseconds limit = 10s) {
+  Awaitable<bool> WaitFor(std::function<bool()> done, std::chrono::milliseconds limit = 10s) {
     net::steady_timer timer(ioc);
     auto end = Clock::now() + limit;
     while (!done()) {
@@ -118,10 +120,10 @@ struct Harness {
     return [this](std::string_view line) { log.emplace_back(line); };
   }
   // Runs `test` with a sweep loop beside it, to completion.
-  void Run(std::function<net::awaitable<void>()> test) {
+  void Run(std::function<Awaitable<void>()> test) {
     net::co_spawn(ioc, Sweep(), net::detached);
     bool finished = false;
-    net::co_spawn(ioc, [&]() -> net::awaitable<void> {
+    net::co_spawn(ioc, [&]() -> Awaitable<void> {
       co_await test();
       finished = true;
       sweeping = false;
@@ -137,7 +139,7 @@ TEST(LoadScraper, PublishesAndFollowsTheServersLoad) {
   FakeMetricsServer server(h.ioc);
   server.body = Vllm(2, 3, 0.5);
   LoadScraper scraper(h.ioc, h.pool, {h.Target(server.port(), 100ms)}, h.board, h.Logger());
-  h.Run([&]() -> net::awaitable<void> {
+  h.Run([&]() -> Awaitable<void> {
     scraper.Start();
     EXPECT_TRUE(co_await h.WaitFor([&] { return h.board.Score(1, Clock::now()).has_value(); }));
     EXPECT_DOUBLE_EQ(h.board.Score(1, Clock::now()).value_or(-1), 10.0);
@@ -160,7 +162,7 @@ TEST(LoadScraper, FailuresMarkTheSlotAndAreLoggedOnce) {
   FakeMetricsServer server(h.ioc);
   server.body = Vllm(1, 1, 0.0);
   LoadScraper scraper(h.ioc, h.pool, {h.Target(server.port(), 100ms)}, h.board, h.Logger());
-  h.Run([&]() -> net::awaitable<void> {
+  h.Run([&]() -> Awaitable<void> {
     scraper.Start();
     EXPECT_TRUE(co_await h.WaitFor([&] { return h.board.Score(1, Clock::now()).has_value(); }));
     server.status = 503;
@@ -192,7 +194,7 @@ TEST(LoadScraper, RefusedAndHungServersFailAndStopIsPrompt) {
   // The hung target's 100 ms interval gives a 500 ms scrape timeout.
   LoadScraper scraper(h.ioc, h.pool, {h.Target(closed_port, 100ms, 0), h.Target(hung.port(), 100ms, 2)}, h.board,
                       h.Logger());
-  h.Run([&]() -> net::awaitable<void> {
+  h.Run([&]() -> Awaitable<void> {
     scraper.Start();
     EXPECT_TRUE(co_await h.WaitFor([&] { return h.board.scrapes_failed(0) >= 2 && h.board.scrapes_failed(2) >= 1; }));
     EXPECT_FALSE(h.board.Score(0, Clock::now()).has_value());
@@ -210,7 +212,7 @@ TEST(LoadScraper, StopCancelsAScrapeInFlight) {
   hung.hang = true;
   // A 5 s interval: the scrape would time out only after 5 s.
   LoadScraper scraper(h.ioc, h.pool, {h.Target(hung.port(), 5000ms)}, h.board, h.Logger());
-  h.Run([&]() -> net::awaitable<void> {
+  h.Run([&]() -> Awaitable<void> {
     scraper.Start();
     EXPECT_TRUE(co_await h.WaitFor([&] { return hung.requests == 1; }));
     auto before = Clock::now();
@@ -225,7 +227,7 @@ TEST(LoadScraper, StopCancelsAScrapeInFlight) {
 TEST(LoadScraper, StopWithoutStart) {
   Harness h;
   LoadScraper scraper(h.ioc, h.pool, {h.Target(1, 100ms)}, h.board, h.Logger());
-  h.Run([&]() -> net::awaitable<void> { co_await scraper.Stop(); });
+  h.Run([&]() -> Awaitable<void> { co_await scraper.Stop(); });
   EXPECT_EQ(scraper.running_loops(), 0u);
 }
 
@@ -290,7 +292,7 @@ TEST(LoadScraper, AgainstMockLlm) {
   target.model_name = "gpu-model";
   LoadScraper scraper(h.ioc, h.pool, {target}, h.board, h.Logger());
   upstream::Origin mock = target.origin;
-  h.Run([&]() -> net::awaitable<void> {
+  h.Run([&]() -> Awaitable<void> {
     scraper.Start();
     EXPECT_TRUE(co_await h.WaitFor([&] { return h.board.Score(1, Clock::now()).has_value(); }));
     EXPECT_EQ(h.board.Score(1, Clock::now()).value_or(-1), 0.0);  // idle
