@@ -71,17 +71,17 @@ inline uint32_t Load4(const char* p) {
 inline bool Is7(const char* p, const char (&key)[8]) {
   return Load4(p) == Load4(key) && Load4(p + 3) == Load4(key + 3);
 }
-inline bool IsJsonBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 // `"usage"` at `key`, its null value ending at `end`: noted when the member is the last of the root object
 // (only blanks and the closing brace follow, so it is at the top level) and a comma precedes it.
 void NoteNullUsage(std::string_view s, size_t key, size_t end, ChunkKeyHits& hits) {
   size_t after = end;
-  while (after < s.size() && IsJsonBlank(s[after])) ++after;
+  while (after < s.size() && IsBlank(s[after])) ++after;
   if (after >= s.size() || s[after] != '}') return;
   for (size_t k = after + 1; k < s.size(); ++k)
-    if (!IsJsonBlank(s[k])) return;
+    if (!IsBlank(s[k])) return;
   size_t comma = key;
-  while (comma > 0 && IsJsonBlank(s[comma - 1])) --comma;
+  while (comma > 0 && IsBlank(s[comma - 1])) --comma;
   if (comma == 0 || s[comma - 1] != ',') return;
   hits.null_usage_begin = comma - 1;
   hits.null_usage_end = end;
@@ -150,32 +150,33 @@ __attribute__((target("avx2"))) void FindKeysAvx2(std::string_view s, ChunkKeyHi
 }
 #endif
 
+// The widest scan the CPU and the payload's length allow.
+void ScanKeys(std::string_view s, bool wide, ChunkKeyHits& hits, NullUsageAt& null_usage) {
+  const size_t n = s.size();
+#ifdef SLUICE_CHUNK_KEYS_AVX2
+  if (wide && kCpuHasAvx2 && n >= 33) return FindKeysAvx2(s, hits, null_usage);
+#else
+  (void)wide;
+#endif
+#if defined(__SSE2__)
+  if (n >= 17) {
+    size_t i = 0;
+    for (; i + 17 <= n; i += 16) Step16(s, i, hits, null_usage);
+    if (i + 7 <= n) Step16(s, n - 17, hits, null_usage);
+    return;
+  }
+#endif
+  for (size_t i = 0; i + 7 <= n; ++i) {
+    if (s[i] == '"') CheckKeyAt(s, i, hits, null_usage);
+  }
+}
+
 }  // namespace
 
 ChunkKeyHits FindChunkKeys(std::string_view s, bool wide) {
   ChunkKeyHits hits;
   NullUsageAt null_usage{0, 0};
-  const size_t n = s.size();
-  bool scanned = false;
-#ifdef SLUICE_CHUNK_KEYS_AVX2
-  if (wide && kCpuHasAvx2 && n >= 33) {
-    FindKeysAvx2(s, hits, null_usage);
-    scanned = true;
-  }
-#else
-  (void)wide;
-#endif
-#if defined(__SSE2__)
-  if (!scanned && n >= 17) {
-    size_t i = 0;
-    for (; i + 17 <= n; i += 16) Step16(s, i, hits, null_usage);
-    if (i + 7 <= n) Step16(s, n - 17, hits, null_usage);
-    scanned = true;
-  }
-#endif
-  for (size_t i = 0; !scanned && i + 7 <= n; ++i) {
-    if (s[i] == '"') CheckKeyAt(s, i, hits, null_usage);
-  }
+  ScanKeys(s, wide, hits, null_usage);
   if (null_usage.first > 0) NoteNullUsage(s, null_usage.first - 1, null_usage.second, hits);
   return hits;
 }
@@ -208,8 +209,6 @@ int UsageField(std::string_view name) {
       return -1;
   }
 }
-
-bool IsBlank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 void ReadUsageNumbers(std::string_view span, UsageNumbers& out) {
   const size_t n = span.size();

@@ -107,8 +107,8 @@ Awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const Runti
 
 // Anthropic's count, in Anthropic's dialect on both sides: only the model name changes.
 Awaitable<bool> ForwardToAnthropic(WorkerContext& worker, ClientIo& io, const Request& request,
-                                        const Counter& counter, const dialect::JsonMember& model_member,
-                                        bool keep_alive) {
+                                   const Counter& counter, const dialect::JsonMember& model_member,
+                                   bool keep_alive) {
   const RuntimeProvider& provider = *counter.provider;
   std::string quoted;
   dialect::AppendJsonString(quoted, counter.upstream_model);
@@ -187,8 +187,8 @@ core::Result<std::string> AnthropicCountFromGemini(std::string_view body) {
 }
 
 Awaitable<bool> ForwardToGemini(WorkerContext& worker, ClientIo& io, std::string_view body,
-                                     const std::vector<dialect::JsonMember>& members, const Counter& counter,
-                                     bool keep_alive) {
+                                const std::vector<dialect::JsonMember>& members, const Counter& counter,
+                                bool keep_alive) {
   const RuntimeProvider& provider = *counter.provider;
   const auto* gemini = dynamic_cast<const provider::GeminiAdapter*>(provider.adapter);
   if (!gemini) {
@@ -249,7 +249,7 @@ Error NoProviderCount(const Counter& counter, std::string_view requested) {
 }  // namespace
 
 Awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                                         bool keep_alive) {
+                                    bool keep_alive) {
   // The route serving the requested name decides who counts, and its first target's upstream model is the
   // one whose tokenizer counts: an alias of gpt-4o is exact, an alias of a Claude model is not.
   std::vector<dialect::JsonMember> members;

@@ -12,6 +12,6 @@
 namespace sluice::server {
 
 Awaitable<bool> CountTokensEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                                         bool keep_alive);
+                                    bool keep_alive);
 
 }  // namespace sluice::server

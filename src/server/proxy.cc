@@ -152,9 +152,9 @@ void ReuseStreamOut(std::string& out) {
 }
 
 Awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
-                                   DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
-                                   RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
-                                   ClientCall& call) {
+                              DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
+                              RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
+                              ClientCall& call) {
   const auto& cfg = *worker.runtime().config;
   Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
   // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
@@ -320,7 +320,7 @@ Awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exc
 }
 
 Awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, ClientApi api, const Error& error,
-                                     RequestRecord& rec, bool keep_alive) {
+                                RequestRecord& rec, bool keep_alive) {
   rec.status = error.Status();
   if (rec.error_code.empty()) rec.error_code = error.Code();
   worker.metrics->RecordLocalReply(error.code);
@@ -384,9 +384,9 @@ core::Result<bool> PrepareAttempt(const RuntimeTarget& target, ClientApi api, co
 
 // A unary (non-streamed) 2xx answer in the client's dialect: translated, or spliced with its usage read.
 Awaitable<bool> AnswerUnary(WorkerContext& worker, ClientIo& io, ClientApi api, const upstream::Exchange& ex,
-                                 const ClientCall& call, const RuntimeProvider& provider, bool translated,
-                                 unsigned status, std::string_view content_type, std::string& body,
-                                 RequestRecord& rec, bool keep_alive) {
+                            const ClientCall& call, const RuntimeProvider& provider, bool translated,
+                            unsigned status, std::string_view content_type, std::string& body,
+                            RequestRecord& rec, bool keep_alive) {
   std::string extra;
   AppendForwardedHeaders(extra, ex, rec);
   rec.status = static_cast<int>(status);
@@ -450,7 +450,7 @@ core::Result<const RuntimeModel*> AdmitCall(const Runtime& rt, const Request& re
 }  // namespace
 
 Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                               ClientApi api, bool keep_alive) {
+                          ClientApi api, bool keep_alive) {
   RequestRecord rec;
   rec.start = Clock::now();
   rec.endpoint = EndpointLabel(api);

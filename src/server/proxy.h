@@ -15,6 +15,6 @@
 namespace sluice::server {
 
 Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                               ClientApi api, bool keep_alive);
+                          ClientApi api, bool keep_alive);
 
 }  // namespace sluice::server

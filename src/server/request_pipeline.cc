@@ -23,7 +23,7 @@ Awaitable<bool> MethodNotAllowed(WorkerContext& worker, ClientIo& io, std::strin
 }
 
 Awaitable<bool> NotFound(WorkerContext& worker, ClientIo& io, http::verb method, std::string_view path,
-                              bool keep_alive) {
+                         bool keep_alive) {
   core::Error error{core::ErrorCode::kNotFound,
                     "Invalid URL (" + std::string(http::to_string(method)) + " " + std::string(path) + ")"};
   co_return co_await SendLocalError(worker, io, error, keep_alive);
@@ -62,7 +62,7 @@ std::string AnthropicModelsList(const Runtime& rt) {
 // The models list in the client's dialect: Anthropic SDKs send anthropic-version (and x-api-key), OpenAI
 // SDKs send neither.
 Awaitable<bool> ModelsEndpoint(WorkerContext& worker, const Runtime& rt, ClientIo& io, const Request& request,
-                                    std::string_view path, bool keep_alive) {
+                               std::string_view path, bool keep_alive) {
   const bool anthropic = request.find("anthropic-version") != request.end() || request.find("x-api-key") != request.end();
   if (path == "/v1/models") {
     if (!anthropic) co_return co_await SendResponse(io, 200, "application/json", rt.models_list_body, keep_alive);
@@ -110,7 +110,7 @@ void AppendStatusLine(std::string& out, unsigned status, bool keep_alive) {
 }
 
 Awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
-                                  bool keep_alive, std::string_view extra_headers) {
+                             bool keep_alive, std::string_view extra_headers) {
   using namespace std::string_view_literals;  // literals without a strlen per append
   std::string head;
   head.reserve(256);
@@ -136,7 +136,7 @@ Awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::
 // Not a coroutine: it picks the handler and returns that handler's awaitable, so no frame of its own stays
 // alive (and resident) for the whole life of a stream. Everything it passes is owned by the caller.
 Awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& rt, ClientIo& io, Request& request,
-                                   bool keep_alive) {
+                              bool keep_alive) {
   std::string_view path = PathOf(request.target());
   http::verb method = request.method();
   if (path == "/v1/chat/completions" || path == "/chat/completions") {

@@ -16,7 +16,7 @@ using Request = http::request<http::string_body>;
 
 // Handles one request and writes its response. Returns whether the connection may be reused.
 Awaitable<bool> HandleRequest(WorkerContext& worker, const Runtime& runtime, ClientIo& io, Request& request,
-                                   bool keep_alive);
+                              bool keep_alive);
 
 // Writes an OpenAI-format error response for a local reply and counts it.
 Awaitable<bool> SendLocalError(WorkerContext& worker, ClientIo& io, const core::Error& error, bool keep_alive);
@@ -26,6 +26,6 @@ void AppendStatusLine(std::string& out, unsigned status, bool keep_alive);
 
 // Writes a complete response with a Content-Length body. `extra_headers` are raw "Name: value\r\n" lines.
 Awaitable<bool> SendResponse(ClientIo& io, unsigned status, std::string_view content_type, std::string_view body,
-                                  bool keep_alive, std::string_view extra_headers = {});
+                             bool keep_alive, std::string_view extra_headers = {});
 
 }  // namespace sluice::server

@@ -58,7 +58,7 @@ size_t ConnectionPool::IdleCount() const {
 }
 
 Awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin& origin, bool tls_verify,
-                                                                    Clock::time_point connect_deadline) {
+                                                               Clock::time_point connect_deadline) {
   auto it = idle_.find(origin.key);
   if (it != idle_.end()) {
     auto& stack = it->second;
@@ -82,7 +82,7 @@ Awaitable<core::Result<ConnectionPtr>> ConnectionPool::Acquire(const Origin& ori
 }
 
 Awaitable<core::Result<ConnectionPtr>> ConnectionPool::Connect(const Origin& origin, bool tls_verify,
-                                                                    Clock::time_point deadline) {
+                                                               Clock::time_point deadline) {
   tcp::resolver resolver(ioc_);
   std::string port = std::to_string(origin.port);  // named: no temporaries inside co_await (GCC 12)
   auto [rec, endpoints] = co_await resolver.async_resolve(origin.host, port, kUseTuple);

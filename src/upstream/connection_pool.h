@@ -58,7 +58,7 @@ class ConnectionPool {
 
   // A connected (and handshaken) connection to `origin`: a pooled idle one when alive, else a new one.
   Awaitable<core::Result<ConnectionPtr>> Acquire(const Origin& origin, bool tls_verify,
-                                                      Clock::time_point connect_deadline);
+                                                 Clock::time_point connect_deadline);
   // Returns a connection whose last response was read completely and allows keep-alive.
   void Release(ConnectionPtr connection);
   const PoolStats& stats() const { return stats_; }
@@ -66,7 +66,7 @@ class ConnectionPool {
 
  private:
   Awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
-                                                      Clock::time_point deadline);
+                                                 Clock::time_point deadline);
   net::io_context& ioc_;
   DeadlineList& deadlines_;
   const TlsContexts& tls_;

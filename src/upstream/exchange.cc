@@ -102,7 +102,7 @@ Awaitable<core::Result<bool>> Exchange::Send(const OutgoingRequest& request, con
 }
 
 Awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
-                                                      bool* retry_on_fresh) {
+                                                 bool* retry_on_fresh) {
   const Clock::time_point start = Clock::now();
   auto connect_deadline = std::min(start + deadlines.connect, deadlines.total);
   auto acquired = co_await pool_.Acquire(origin_, tls_verify_, connect_deadline);
@@ -157,7 +157,7 @@ Awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request,
 }
 
 Awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock::time_point deadline,
-                                                        bool eager) {
+                                                   bool eager) {
   if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (deferred_error_) co_return *deferred_error_;
   if (parser_->is_done()) {

@@ -54,7 +54,7 @@ class Exchange {
   // already buffered in one go (a burst of events becomes one client write); false: one chunk (a stream's
   // first event is judged alone: an error there becomes an error status, not an in-stream error).
   Awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
-                                                bool eager = true);
+                                           bool eager = true);
   // Streams over plain TCP: WaitReadable waits for bytes and reads them into the connection's small stream
   // buffer (returning at once when bytes are buffered already), then ReadAvailable parses them into the
   // caller's buffer without suspending, so a per-worker buffer serves every stream (nothing can overwrite it
@@ -76,7 +76,7 @@ class Exchange {
 
  private:
   Awaitable<core::Result<bool>> SendOnce(const OutgoingRequest& request, const Deadlines& deadlines,
-                                              bool* retry_on_fresh);
+                                         bool* retry_on_fresh);
   core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
   core::Error BodyReadError(const boost::system::error_code& ec) const;
   void Finish();

@@ -25,7 +25,7 @@ enum class ReadUntil {
 // body_limit, bad_*).
 template <typename Stream, bool kIsRequest>
 Awaitable<boost::system::error_code> ReadHttp(Stream& stream, beast::flat_buffer& buffer,
-                                                   http::basic_parser<kIsRequest>& parser, ReadUntil until) {
+                                              http::basic_parser<kIsRequest>& parser, ReadUntil until) {
   for (;;) {
     boost::system::error_code ec;
     if (buffer.size() > 0) {
