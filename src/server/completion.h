@@ -33,6 +33,13 @@ struct RequestRecord {
   dialect::TokenUsage usage;
 };
 
+// Adds the time until it goes out of scope to one of a RequestRecord's clocks (upstream_wait, client_wait).
+struct Timed {
+  upstream::Clock::duration& acc;
+  upstream::Clock::time_point t0 = upstream::Clock::now();
+  ~Timed() { acc += upstream::Clock::now() - t0; }
+};
+
 // Records the request when it goes out of scope, whatever path the proxy took.
 class CompletionScope {
  public:

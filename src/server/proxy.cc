@@ -2,8 +2,6 @@
 // string and error is a named variable before it is awaited on.
 #include "server/proxy.h"
 
-#include <array>
-#include <charconv>
 #include <optional>
 
 #include "dialect/anthropic_passthrough.h"
@@ -14,6 +12,8 @@
 #include "server/param_policy.h"
 #include "server/proxy_call.h"
 #include "server/route_request.h"
+#include "server/response_headers.h"
+#include "server/stream_forward.h"
 #include "server/stream_transform.h"
 
 namespace sluice::server {
@@ -24,96 +24,11 @@ using core::ErrorCode;
 using upstream::Clock;
 
 constexpr uint64_t kMaxErrorBody = 1 << 20;
-constexpr size_t kTlsStreamReadBuffer = 4096;
-
-// Upstream response headers a client expects to see (request ids, rate-limit state, retry hints). Called for
-// every header of every answer: the first letter and the length turn most names away before any compare.
-bool ForwardableHeader(std::string_view name) {
-  if (name.size() < 10) return false;  // "request-id" is the shortest
-  switch (name[0] | 0x20) {
-    case 'x':
-      return beast::iequals(name, "x-request-id") ||
-             (name.size() > 12 && beast::iequals(name.substr(0, 12), "x-ratelimit-"));
-    case 'r':
-      return beast::iequals(name, "request-id") || beast::iequals(name, "retry-after") ||
-             beast::iequals(name, "retry-after-ms");
-    case 'o':
-      return beast::iequals(name, "openai-processing-ms");
-    case 'a':
-      return name.size() > 20 && beast::iequals(name.substr(0, 20), "anthropic-ratelimit-");
-    default:
-      return false;
-  }
-}
-
-void AppendForwardedHeaders(std::string& out, const upstream::Exchange& ex, const RequestRecord& rec) {
-  using namespace std::string_view_literals;  // literals without a strlen per append
-  out.reserve(out.size() + 160 + rec.model->name.size() + rec.upstream_model.size());
-  for (const auto& f : ex.Headers()) {
-    if (ForwardableHeader(f.name_string())) {
-      out += f.name_string();
-      out += ": "sv;
-      out += f.value();
-      out += "\r\n"sv;
-    }
-  }
-  out += "x-sluice-route: "sv;
-  out += rec.model->name;
-  out += "\r\nx-sluice-provider: "sv;
-  out += rec.provider->config->name;
-  out += "\r\nx-sluice-model: "sv;
-  out += rec.upstream_model;
-  out += "\r\nx-sluice-attempts: "sv;
-  char digits[12];
-  const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, rec.attempts);
-  out.append(digits, ec == std::errc() ? end : digits);
-  out += "\r\n"sv;
-}
-
-// A chunk of a chunked HTTP body: size line, payload, CRLF. `size_line` holds the line (20 bytes).
-std::array<net::const_buffer, 3> ChunkBuffers(char* size_line, std::string_view payload) {
-  char* end = std::to_chars(size_line, size_line + 16, payload.size(), 16).ptr;  // 16 hex digits fit a size_t
-  *end++ = '\r';
-  *end++ = '\n';
-  return {net::buffer(size_line, static_cast<size_t>(end - size_line)), net::buffer(payload.data(), payload.size()),
-          net::buffer("\r\n", 2)};
-}
-
-Awaitable<bool> WriteChunk(ClientIo& io, std::string_view payload) {
-  char size_line[20];
-  std::array<net::const_buffer, 3> bufs = ChunkBuffers(size_line, payload);
-  co_return co_await io.Write(bufs);
-}
-
-Awaitable<bool> WriteLastChunk(ClientIo& io) {
-  std::array<net::const_buffer, 1> bufs{net::buffer("0\r\n\r\n", 5)};
-  co_return co_await io.Write(bufs);
-}
-
-struct Timed {
-  Clock::duration& acc;
-  Clock::time_point t0 = Clock::now();
-  ~Timed() { acc += Clock::now() - t0; }
-};
 
 int64_t UnixNow() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
-
-// A failure before anything reached the client: the caller may try another target, or answers with it.
-struct EarlyFailure {
-  bool set = false;
-  Error error;
-  std::string body;  // the client-dialect error body when the upstream produced it (else rendered from error)
-  std::string extra_headers;  // the upstream's forwarded headers, when the answer is given up on
-  int status = 0;
-  void Set(Error e) {
-    set = true;
-    status = e.Status();
-    error = std::move(e);
-  }
-};
 
 void RecordSuccess(telemetry::RouterShard* router_metrics, const RuntimeModel& model, uint32_t slot,
                    Clock::duration first_byte, uint32_t attempts) {
@@ -130,193 +45,6 @@ std::optional<router::Nanos> RetryAfterOf(const upstream::Exchange& ex) {
   }
   if (auto s = ex.Header("retry-after"); !s.empty()) return router::ParseRetryAfter(s, std::chrono::system_clock::now());
   return std::nullopt;
-}
-
-// Streams from the upstream to the client through `transform`. Nothing is written until the first client
-// bytes exist and are not an error: a stream that fails first is reported in `early` instead, so the caller
-// can try another target or answer with a proper error status.
-// Once the client has the stream's first bytes no other target can be tried, so what only a retry or a
-// fallback would read goes: the request's body and decoded head, and the client connection's read buffer.
-void ReleaseRequestForStream(ClientIo& io, Request& request, ClientCall& call) {
-  std::string().swap(request.body());
-  call.openai.reset();
-  call.anthropic.reset();
-  io.ReleaseReadBuffer();
-}
-
-// The worker's batch string is emptied for the next stream; a rare huge batch does not stay allocated.
-void ReuseStreamOut(std::string& out) {
-  constexpr size_t kKeep = 64 * 1024;
-  if (out.capacity() > kKeep) std::string().swap(out);
-  out.clear();
-}
-
-Awaitable<bool> ForwardStream(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex,
-                              DisconnectWatch& watch, ClientApi api, StreamTransform& transform,
-                              RequestRecord& rec, bool keep_alive, EarlyFailure& early, Request& request,
-                              ClientCall& call) {
-  const auto& cfg = *worker.runtime().config;
-  Clock::time_point stream_end = rec.start + cfg.streaming.total_timeout;
-  // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
-  // Until the client has bytes, chunks are read one by one (an error as the first event becomes an error
-  // status); after that, every chunk already received is read at once, so a burst is one client write.
-  // Plain TCP: the bytes arrive in the connection's small read buffer (2 KiB), are parsed into the worker's
-  // buffer and turned into client bytes before anything suspends, so a waiting stream holds no more.
-  // TLS: a buffer of the stream's own (Beast parses already-buffered bytes and then *posts* the completion,
-  // so a shared buffer could be overwritten by another stream before this one resumes).
-  const bool plain = ex.plain();
-  std::unique_ptr<char[]> own_buffer;
-  if (!plain) own_buffer = std::make_unique<char[]>(kTlsStreamReadBuffer);
-  std::string pending;
-  StreamProgress progress;
-  bool committed = false;
-  std::optional<Error> failure;
-  worker.metrics->StreamStarted();
-  for (bool ended = false; !ended;) {
-    core::Result<size_t> got = size_t{0};
-    char* const buf = plain ? worker.stream_read_buffer.data() : own_buffer.get();
-    if (plain) {
-      // In a fast stream the next events are usually there already: read without a wait (no coroutine
-      // call, no clock reads) until a read finds nothing.
-      core::Result<bool> ready = true;
-      if (ex.MustWait()) {
-        const Clock::time_point wait_from = Clock::now();
-        ready = co_await ex.WaitReadable(std::min(wait_from + cfg.streaming.idle_timeout, stream_end));
-        rec.upstream_wait += Clock::now() - wait_from;
-      }
-      if (!ready.ok()) {
-        got = ready.error();
-      } else {
-        bool would_block = false;
-        got = ex.ReadAvailable(buf, worker.stream_read_buffer.size(), would_block, /*eager=*/committed);
-        if (got.ok() && would_block) continue;
-      }
-    } else {
-      const Clock::time_point wait_from = Clock::now();
-      got = co_await ex.ReadSome(buf, kTlsStreamReadBuffer, std::min(wait_from + cfg.streaming.idle_timeout, stream_end),
-                                 /*eager=*/committed);
-      rec.upstream_wait += Clock::now() - wait_from;
-    }
-    if (watch.client_gone()) break;
-    if (!got.ok()) {
-      failure = got.error();
-      if (failure->code == ErrorCode::kUpstreamTimeout) {
-        bool total = Clock::now() >= stream_end;
-        failure = Error{total ? ErrorCode::kStreamTotalTimeout : ErrorCode::kStreamIdleTimeout,
-                        total ? "The stream exceeded its total time limit."
-                              : "The upstream sent no event within the stream idle timeout."};
-      }
-      break;
-    }
-    // Until the 200 is written the batch may wait for that write, so it is the stream's own string.
-    std::string& out = committed && io.writes_now() ? worker.stream_out : pending;
-    if (got.value() == 0) {
-      ended = true;
-      if (!transform.OnEnd(out, progress))
-        failure = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
-    } else if (!transform.OnBytes(std::string_view(buf, got.value()), out, progress)) {
-      out.clear();
-      failure = transform.error();
-      break;
-    }
-    if (out.empty()) continue;
-    if (!rec.ttft) rec.ttft = Clock::now() - rec.start;
-    std::string head;
-    if (!committed) {
-      if (progress.error) {
-        // The very first event is an error: no 200 stream; the caller answers or falls back.
-        early.set = true;
-        early.status = progress.error_status;
-        early.body = std::move(progress.error_body);
-        early.error = Error{ErrorCode::kUpstreamError, "upstream stream error", progress.error_status, {}};
-        break;
-      }
-      // The head goes out with the first event: one write and one segment for both.
-      AppendStatusLine(head, 200, keep_alive);
-      head += "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
-      AppendForwardedHeaders(head, ex, rec);
-      head += "\r\n";
-      committed = true;
-      rec.status = 200;
-      ReleaseRequestForStream(io, request, call);
-    }
-    // What the client's socket takes at once goes out without suspending (the usual case); a slow client's
-    // rest is awaited, and only that counts as waiting on the client.
-    char size_line[20];
-    std::array<net::const_buffer, 4> bufs;
-    size_t nbufs = 0;
-    if (!head.empty()) bufs[nbufs++] = net::buffer(head);
-    for (net::const_buffer b : ChunkBuffers(size_line, out)) bufs[nbufs++] = b;
-    const std::span<const net::const_buffer> batch(bufs.data(), nbufs);
-    bool failed = false;
-    beast::buffers_suffix<std::span<const net::const_buffer>> rest(batch);
-    rest.consume(io.WriteNow(batch, failed));
-    bool ok = !failed;
-    if (ok && net::buffer_size(rest) > 0) {
-      std::array<net::const_buffer, 4> left;
-      size_t count = 0;
-      if (&out == &pending) {
-        for (net::const_buffer b : rest) left[count++] = b;
-      } else {  // the worker's string serves the next stream while this one waits
-        pending.resize(net::buffer_size(rest));
-        net::buffer_copy(net::buffer(pending), rest);
-        worker.stream_out.clear();
-        left[count++] = net::buffer(pending);
-      }
-      Timed t{rec.client_wait};
-      ok = co_await io.Write(std::span<const net::const_buffer>(left.data(), count));
-    }
-    // A stream mostly waits: its last batch of events keeps no memory meanwhile.
-    std::string().swap(pending);
-    ReuseStreamOut(worker.stream_out);
-    if (!ok) {
-      rec.client_gone = true;
-      break;
-    }
-    if (progress.error) break;
-  }
-  worker.metrics->StreamEnded();
-  rec.usage = progress.usage;
-  if (watch.client_gone() || rec.client_gone) {
-    rec.client_gone = true;
-    rec.status = 499;
-    ex.Cancel();
-    co_return false;
-  }
-  if (early.set) {
-    ex.Cancel();
-    co_return false;
-  }
-  if (failure) {
-    rec.error_code = failure->Code();
-    ex.Cancel();
-    if (!committed) {
-      early.set = true;
-      early.error = *failure;
-      early.status = failure->Status();
-      co_return false;
-    }
-    // After the 200, an error can only travel inside the stream (the SDKs raise on it).
-    std::string event = ClientStreamErrorEvent(api, *failure);
-    if (!co_await WriteChunk(io, event)) co_return false;
-    bool ok = co_await WriteLastChunk(io);
-    co_return ok && keep_alive;
-  }
-  if (progress.error) {
-    rec.error_code = "upstream_stream_error";
-    ex.Cancel();
-  }
-  if (!committed) {  // an empty but complete stream
-    rec.status = 200;
-    std::string head;
-    AppendStatusLine(head, 200, keep_alive);
-    head += "Content-Type: text/event-stream\r\nCache-Control: no-cache\r\nContent-Length: 0\r\n\r\n";
-    std::array<net::const_buffer, 1> hb{net::buffer(head)};
-    bool ok = co_await io.Write(hb);
-    co_return ok && keep_alive;
-  }
-  bool ok = co_await WriteLastChunk(io);
-  co_return ok && keep_alive;
 }
 
 Awaitable<bool> SendClientError(WorkerContext& worker, ClientIo& io, ClientApi api, const Error& error,

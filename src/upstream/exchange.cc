@@ -199,52 +199,73 @@ Awaitable<core::Result<size_t>> Exchange::ReadSome(char* buf, size_t cap, Clock:
 }
 
 Awaitable<core::Result<bool>> Exchange::WaitReadable(Clock::time_point deadline) {
-  if (!conn_ || cancelled_) co_return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
-  if (parser_->is_done() || !must_wait_) co_return true;
+  WaitPlan plan;
+  if (std::optional<core::Result<bool>> now = BeginWait(plan)) co_return std::move(*now);
+  conn_->deadline.Arm(conn_->Sock(), deadline);
+  auto [ec, n] = co_await conn_->plain->async_read_some(conn_->buffer.prepare(plan.want), kUseTuple);
+  co_return EndWait(plan, ec, n);
+}
+
+std::optional<core::Result<bool>> Exchange::AsyncWaitReadable(Clock::time_point deadline,
+                                                              ReadableListener& listener) {
+  WaitPlan plan;
+  if (std::optional<core::Result<bool>> now = BeginWait(plan)) return now;
+  conn_->deadline.Arm(conn_->Sock(), deadline);
+  conn_->plain->async_read_some(conn_->buffer.prepare(plan.want),
+                                [this, &listener, plan](const boost::system::error_code& ec, size_t n) {
+                                  listener.OnReadable(EndWait(plan, ec, n));
+                                });
+  return std::nullopt;
+}
+
+std::optional<core::Result<bool>> Exchange::BeginWait(WaitPlan& plan) {
+  if (!conn_ || cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
+  if (parser_->is_done() || !must_wait_) return true;
   // The wait is a read into the connection's small stream buffer, not a readiness wait: Asio queues a read
   // on its edge-triggered registration as it is, where a readiness wait re-arms the descriptor with
   // epoll_ctl every time; and once the socket is marked drained, the read waits without a recv first.
   Socket& socket = *conn_->plain;
-  beast::flat_buffer& buffer = conn_->buffer;
-  KeepSmall(buffer);
-  const size_t want = buffer.capacity() - buffer.size();
+  KeepSmall(conn_->buffer);
+  plan.want = conn_->buffer.capacity() - conn_->buffer.size();
   if (kReadDrainedHint) {
     if (!conn_->peer_close_watched) conn_->peer_close_watched = WatchPeerClose(socket);
     if (conn_->peer_close_watched && ReadTriesFirst(socket)) {
-      // Asio would try a recv first and post what it finds. Tried here instead, the read below is one only
-      // an edge completes, after which the socket can be marked drained (see read_drained.h).
+      // Asio would try a recv first and post what it finds. Tried here instead, the read that follows is one
+      // only an edge completes, after which the socket can be marked drained (see read_drained.h).
       boost::system::error_code ec;
-      switch (ReadNow(want, ec)) {
+      switch (ReadNow(plan.want, ec)) {
         case ReadOutcome::kEmpty:
           break;
         case ReadOutcome::kFailed:
-          co_return MapError(ec, "while reading the response body");
+          return MapError(ec, "while reading the response body");
         case ReadOutcome::kBytes:
         case ReadOutcome::kEof:
           must_wait_ = false;
-          co_return true;
+          return true;
       }
     }
   }
-  const bool edge_completes = conn_->peer_close_watched && !ReadTriesFirst(socket);
-  conn_->deadline.Arm(conn_->Sock(), deadline);
-  auto [ec, n] = co_await socket.async_read_some(buffer.prepare(want), kUseTuple);
+  plan.edge_completes = conn_->peer_close_watched && !ReadTriesFirst(socket);
+  return std::nullopt;
+}
+
+core::Result<bool> Exchange::EndWait(const WaitPlan& plan, const boost::system::error_code& ec, size_t n) {
   conn_->deadline.Disarm();
   if (cancelled_ || (ec && ec != net::error::eof)) {
     boost::system::error_code why = ec;
     if (!why) why = net::error::operation_aborted;
-    co_return MapError(why, "while reading the response body");
+    return MapError(why, "while reading the response body");
   }
   must_wait_ = false;
   if (ec == net::error::eof) {
     SeenEof();
   } else {
-    buffer.commit(n);
-    drained_ = n < want;
-    // Resumed inline from the reactor's edge handling: nothing else ran on this thread since the recv.
-    if (drained_ && edge_completes && !PeerClosedAtLastEdge(socket)) MarkReadDrained(socket);
+    conn_->buffer.commit(n);
+    drained_ = n < plan.want;
+    // Completed from the reactor's edge handling: nothing else ran on this thread since the recv.
+    if (drained_ && plan.edge_completes && !PeerClosedAtLastEdge(*conn_->plain)) MarkReadDrained(*conn_->plain);
   }
-  co_return true;
+  return true;
 }
 
 void Exchange::KeepSmall(beast::flat_buffer& buffer) {

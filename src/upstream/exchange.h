@@ -19,6 +19,15 @@
 
 namespace sluice::upstream {
 
+// Told how an AsyncWaitReadable ended (the stream pump's callback form of WaitReadable).
+class ReadableListener {
+ public:
+  virtual void OnReadable(core::Result<bool> ready) = 0;
+
+ protected:
+  ~ReadableListener() = default;
+};
+
 struct Deadlines {
   std::chrono::milliseconds connect{5000};
   std::chrono::milliseconds first_byte{60000};
@@ -62,6 +71,9 @@ class Exchange {
   // socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
   Awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
+  // WaitReadable for a caller driven by callbacks: the result when no wait is needed; otherwise the wait is
+  // started, nullopt returned, and `listener` told once, when it ends.
+  std::optional<core::Result<bool>> AsyncWaitReadable(Clock::time_point deadline, ReadableListener& listener);
   // False when WaitReadable would return at once (bytes may be there): the caller can read without it.
   bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && parser_ && !parser_->is_done(); }
   // `would_block`: nothing more can be parsed now; call WaitReadable (it returns at once unless MustWait()).
@@ -80,6 +92,14 @@ class Exchange {
   core::Error MapError(const boost::system::error_code& ec, std::string_view phase) const;
   core::Error BodyReadError(const boost::system::error_code& ec) const;
   void Finish();
+  // WaitReadable in the parts around its one read: what to read (or the result, when there is no need to
+  // wait), and what the read's completion means.
+  struct WaitPlan {
+    size_t want = 0;
+    bool edge_completes = false;
+  };
+  std::optional<core::Result<bool>> BeginWait(WaitPlan& plan);
+  core::Result<bool> EndWait(const WaitPlan& plan, const boost::system::error_code& ec, size_t n);
   static void KeepSmall(beast::flat_buffer& buffer);
   // One non-blocking recv of up to `want` bytes into the connection's buffer (plain TCP). Sets drained_
   // (and marks the socket drained on EAGAIN); kEof has been given to the parser; kFailed leaves `ec` set.
