@@ -72,9 +72,11 @@ bool AccessPolicy::Allows(std::string_view consumer, std::string_view team) cons
   return !team.empty() && std::find(teams.begin(), teams.end(), team) != teams.end();
 }
 
-bool ModelConfig::is_pattern() const {
+bool IsModelPattern(std::string_view name) {
   const bool regex = name.size() >= 2 && name.front() == '/' && name.back() == '/';
-  return regex || name.find('*') != std::string::npos;
+  return regex || name.find('*') != std::string_view::npos;
 }
+
+bool ModelConfig::is_pattern() const { return IsModelPattern(name); }
 
 }  // namespace sluice::config

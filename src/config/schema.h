@@ -228,6 +228,9 @@ struct RoutingConfig {
 };
 
 // A client-facing route. `name` is an exact model name, a `*` wildcard or a `/regex/`.
+// A route name that matches many model names (a wildcard or /regex/) rather than being one.
+bool IsModelPattern(std::string_view name);
+
 struct ModelConfig {
   std::string name;        // client-facing name or pattern
   // The first target's provider and upstream model, for code that knows one target per model.

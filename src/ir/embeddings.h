@@ -17,9 +17,9 @@ struct EmbeddingsRequest {
   std::string model;                 // client-facing model name
   std::vector<std::string> inputs;   // texts, in order (token-id inputs are refused by the decoder for translation)
   bool input_was_array = false;      // the client sent `input` as an array (shape of the answer is the same)
-  std::optional<uint32_t> dimensions;
+  std::optional<uint32_t> dimensions{};
   bool base64 = false;               // encoding_format "base64": the client wants little-endian float32, base64
-  std::string user;
+  std::string user{};
 };
 
 struct EmbeddingsResponse {

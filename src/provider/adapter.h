@@ -23,12 +23,10 @@ namespace sluice::provider {
 
 // The chosen target, as the router resolved it from configuration.
 struct Target {
-  std::string_view model;    // the provider's model name
-  std::string_view api_key;  // secret: only ever placed in a header, never in errors or logs
-  std::string_view
-      path_prefix;  // the path part of the provider's base_url ("" or "/proxy", no trailing /)
-  uint64_t default_max_tokens =
-      0;  // for providers that require max_tokens; 0: the adapter's default
+  std::string_view model{};        // the provider's model name
+  std::string_view api_key{};      // secret: only ever placed in a header, never in errors or logs
+  std::string_view path_prefix{};  // the path part of the provider's base_url ("" or "/proxy", no trailing /)
+  uint64_t default_max_tokens = 0;  // for providers that require max_tokens; 0: the adapter's default
   // Wall-clock time of the request, for adapters that sign requests (Bedrock SigV4). Passed in so adapters stay
   // pure and fixtures reproducible; the proxy sets it to system_clock::now().
   std::chrono::system_clock::time_point now{};

@@ -52,8 +52,8 @@ namespace sluice::provider {
 
 struct GeminiOptions {
   bool vertex = false;
-  std::string project;   // Vertex: the Google Cloud project; empty → express mode
-  std::string location;  // Vertex: e.g. "us-central1" or "global"
+  std::string project{};   // Vertex: the Google Cloud project; empty → express mode
+  std::string location{};  // Vertex: e.g. "us-central1" or "global"
   // "v1beta" for the Developer API; a Vertex adapter given "v1beta" (which Vertex lacks) uses "v1".
   std::string api_version = "v1beta";
   bool vertex_key_is_access_token = true;  // Vertex: Target::api_key is an OAuth2 token (Bearer)

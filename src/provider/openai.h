@@ -49,7 +49,7 @@ struct OpenAiAdapterOptions {
   bool parallel_tool_calls = true; // false: the server rejects parallel_tool_calls; never sent
   dialect::ToolCallIdRule tool_call_ids = dialect::ToolCallIdRule::kAny;
   // Path and auth. An empty base_path falls back to Target::path_prefix to choose the path form.
-  OpenAiEndpointConfig endpoint;
+  OpenAiEndpointConfig endpoint{};
 };
 
 // What an OpenAI finish_reason means when it is a failure rather than an end: nullopt for ordinary

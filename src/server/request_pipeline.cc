@@ -43,7 +43,7 @@ std::string AnthropicModelsList(const Runtime& rt) {
   const RuntimeModel* first = nullptr;
   const RuntimeModel* last = nullptr;
   for (const RuntimeModel& m : rt.models) {
-    if (config::ModelConfig probe{m.name}; probe.is_pattern()) continue;  // patterns are not model ids
+    if (config::IsModelPattern(m.name)) continue;  // patterns are not model ids
     if (first) out += ',';
     else first = &m;
     last = &m;

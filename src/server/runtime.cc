@@ -55,7 +55,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     }
     rm.provider = rm.target_providers.front();
     rm.upstream_model = route.targets.front().model;
-    if (config::ModelConfig probe{route.name}; !probe.is_pattern()) {  // patterns are not model ids
+    if (!config::IsModelPattern(route.name)) {  // patterns are not model ids
       boost::json::object entry;
       entry["id"] = route.name;
       entry["object"] = "model";

@@ -18,7 +18,7 @@ struct CountTokensOptions {
   bool allow_estimate = true;  // a route may require the provider's exact count instead
   // The model whose tokenizer counts, when it is not the body's `model`: the gateway passes the upstream
   // model of the route serving the name, so an alias of gpt-4o is counted exactly. Empty: the body's.
-  std::string_view tokenizer_model;
+  std::string_view tokenizer_model{};
 };
 
 struct CountTokensReply {

@@ -73,8 +73,9 @@ TEST(OpenAiPresets, EveryPresetTypeHasItsRow) {
   EXPECT_EQ(OpenAiPresetFor("no-such-server").max_tokens_field, "max_tokens");
   for (const OpenAiPreset& p : OpenAiPresets()) {
     EXPECT_FALSE(p.type_name.empty());
-    if (!p.default_base_url.empty())
+    if (!p.default_base_url.empty()) {
       EXPECT_TRUE(p.default_base_url.starts_with("http")) << p.type_name;
+    }
   }
   EXPECT_EQ(OpenAiPresetFor("groq").usage_locations & kXGroqUsage, kXGroqUsage);
   EXPECT_EQ(OpenAiPresetFor("tgi").errors, ErrorShape::kTgi);

@@ -230,7 +230,9 @@ TEST(TranslateStream, EveryTruncationEndsCleanly) {
     bool done = out.ends_with("data: [DONE]\n\n");
     bool error = out.find(R"(data: {"error":)") != std::string::npos;
     ASSERT_NE(done, error) << "cut at " << cut << ":\n" << out;
-    if (done) EXPECT_EQ(cut, kParallelTools.size());
+    if (done) {
+      EXPECT_EQ(cut, kParallelTools.size());
+    }
   }
 }
 
