@@ -254,22 +254,21 @@ StreamForwarder::Step StreamForwarder::Deliver(const core::Result<size_t>& got) 
   bool failed = false;
   beast::buffers_suffix<std::span<const net::const_buffer>> rest(batch);
   rest.consume(io_.WriteNow(batch, failed));
-  if (failed) {
-    rec_.client_gone = true;
-    std::string().swap(pending_);
-    ReuseStreamOut(worker_.stream_out);
-    return Step::kStop;
-  }
-  if (net::buffer_size(rest) > 0) {
-    // The rest may point into the head, the size line and the worker's string, all gone before the write.
-    std::string left(net::buffer_size(rest), '\0');
+  const size_t unsent = failed ? 0 : net::buffer_size(rest);
+  if (unsent > 0) {
+    // The rest may point into the head, the size line and the worker's string, all gone before its write.
+    std::string left(unsent, '\0');
     net::buffer_copy(net::buffer(left), rest);
     pending_ = std::move(left);
-    ReuseStreamOut(worker_.stream_out);
-    return Step::kWriteRest;
+  } else {
+    std::string().swap(pending_);  // a stream mostly waits: its last batch keeps no memory meanwhile
   }
-  std::string().swap(pending_);  // a stream mostly waits: its last batch keeps no memory meanwhile
   ReuseStreamOut(worker_.stream_out);
+  if (failed) {
+    rec_.client_gone = true;
+    return Step::kStop;
+  }
+  if (unsent > 0) return Step::kWriteRest;
   return progress_.error || ended_ ? Step::kStop : Step::kNext;
 }
 
