@@ -19,7 +19,10 @@ struct RequestRecord {
   std::string_view endpoint;              // "chat" | "embeddings" | "messages" | "responses"
   const RuntimeModel* model = nullptr;    // null until resolved (unknown model)
   const RuntimeProvider* provider = nullptr;  // the target of the latest attempt
-  std::string_view upstream_model;            // its model name
+  std::string_view upstream_model;            // its model name (the route's, or passthrough_model)
+  // A wildcard route sends the client's model name on: a copy, because the record is written after the
+  // decoded request that held it is gone.
+  std::string passthrough_model;
   uint32_t attempts = 0;
   std::string_view give_up;  // why the router stopped trying (router::GiveUpReasonName), when it did
   int status = 0;                         // sent to the client; 499 = client went away

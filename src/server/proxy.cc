@@ -253,8 +253,12 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
     router::OnAttemptStart(state, attempt_start);
     router_metrics->AttemptStarted(spec.slot);
     rec.provider = &provider;
-    rec.upstream_model = spec.model == config::kPassThroughModel ? std::string_view(call.model)
-                                                                  : std::string_view(spec.model);
+    if (spec.model == config::kPassThroughModel) {
+      if (rec.passthrough_model != call.model) rec.passthrough_model = call.model;
+      rec.upstream_model = rec.passthrough_model;
+    } else {
+      rec.upstream_model = spec.model;
+    }
     rec.attempts = plan.attempts();
     rec.error_code = {};
     last = EarlyFailure{};

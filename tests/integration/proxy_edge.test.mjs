@@ -96,6 +96,7 @@ before(async () => {
       'close-delimited-cut': { provider: 'capture' },
       'long-stream': { provider: 'mock', model: 'mock-tps-20-chunks-100' },
       'slow-answer': { provider: 'mock', model: 'mock-delay-3000ms' },
+      'passthrough-*': { provider: 'mock' },
     },
   }));
 });
@@ -177,6 +178,21 @@ test('a non-JSON upstream error becomes an OpenAI-shaped error with the same sta
   assert.ok(isOpenAiError(r.json), r.text);
   assert.equal(r.json.error.type, 'server_error');
   assert.match(r.headers.get('content-type'), /^application\/json/);
+});
+
+test('a wildcard route records the client-sent model as the upstream model, for answers and streams', async () => {
+  // Longer than any short-string buffer: the name lives on the heap of the decoded request, which is gone
+  // by the time the access-log line is written.
+  const name = 'passthrough-model-name-longer-than-a-short-string-chunks-3';
+  const plain = await post(CHAT(), chat(name));
+  assert.equal(plain.status, 200, plain.text);
+  assert.equal(plain.headers.get('x-sluice-model'), name);
+  const s = await stream(CHAT(), chat(name, { stream: true }));
+  assert.equal(s.status, 200, s.raw);
+  assert.equal(s.headers.get('x-sluice-model'), name);
+  await waitFor(() => gw.accessLog().filter((l) => l.model === 'passthrough-*').length >= 2);
+  const lines = gw.accessLog().filter((l) => l.model === 'passthrough-*');
+  assert.deepEqual(lines.map((l) => [l.stream, l.upstream_model]), [[false, name], [true, name]]);
 });
 
 test('an upstream stream that ends without [DONE] ends with an in-stream error', async () => {
