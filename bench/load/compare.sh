@@ -3,11 +3,12 @@
 # Measures, for each: non-streaming throughput and latency (wrk), proxy CPU time per request
 # (/proc/<pid>/stat), added latency at a light paced rate on one connection (load_client paced),
 # streaming events/s (wrk counting SSE events), RSS idle / under load, and RSS with N (10,000) open
-# streams (load_client hold). Prints a markdown table (with sluice/nginx ratios and the issue's targets)
+# streams (load_client hold), and CPU per event of many paced streams at once (load_client hold with a measured
+# window). Prints a markdown table (with sluice/nginx ratios and the issue's targets)
 # and writes it to the results file. All traffic stays on 127.0.0.1.
 #
 # usage: bench/load/compare.sh [--build DIR] [--out FILE] [--duration S] [--conns N] [--rate R]
-#                              [--rounds N] [--streams N] [--no-nginx-streams] [--keep]
+#                              [--rounds N] [--streams N] [--paced-streams N] [--no-nginx-streams] [--keep]
 #   --build DIR        build dir holding src/sluice and tools/mock_llm/mock_llm (default: <repo>/build)
 #   --out FILE         results markdown (default: <work dir>/results.md; raw records next to it)
 #   --duration S       seconds per measured run (default 5; each wrk run has a 2 s warm-up before it)
@@ -15,6 +16,7 @@
 #   --conns N          wrk connections (default 64)
 #   --rate R           paced requests/s on one connection (default 100)
 #   --streams N        concurrent open streams for the RSS test (default 10000; 0 skips it)
+#   --paced-streams N  concurrent streams at 50 events/s each for the paced test (default 1000; 0 skips it)
 #   --no-nginx-streams run the open-streams test through sluice only
 #   --keep             keep the work dir (configs, logs) even on success
 # CPU layout (2 cores): the proxy under test runs on core 0; the mock and the load generators on core 1.
@@ -29,6 +31,7 @@ ROUNDS=3
 CONNS=64
 RATE=100
 STREAMS=10000
+PACED_STREAMS=1000
 NGINX_STREAMS=1
 KEEP=0
 while (($#)); do
@@ -40,9 +43,10 @@ while (($#)); do
     --rounds) ROUNDS="$2"; shift 2 ;;
     --rate) RATE="$2"; shift 2 ;;
     --streams) STREAMS="$2"; shift 2 ;;
+    --paced-streams) PACED_STREAMS="$2"; shift 2 ;;
     --no-nginx-streams) NGINX_STREAMS=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -103,6 +107,8 @@ fi
 MODEL_PLAIN="gpt-bench"
 MODEL_STREAM="bench-stream-chunks-200"          # 200 content chunks as fast as the mock can write
 MODEL_HOLD="bench-hold-chunks-120-tps-1"        # one event per second for two minutes: stays open
+MODEL_PACED="bench-paced-chunks-1500-tps-50"    # 50 events/s (a model's token rate) for 30 s: outlives the
+                                                 # opening, the settling and the measured window
 STREAM_EVENTS=203                                # role chunk + 200 content + finish chunk + [DONE]
 USER_TEXT="Our team is migrating a payments service from a monolith to several smaller services. The \
 current system handles about two thousand requests per second at peak, with a PostgreSQL database \
@@ -119,6 +125,7 @@ body() {  # model, stream(true|false)
 body "$MODEL_PLAIN" false >"$WORK/body_plain.json"
 body "$MODEL_STREAM" true >"$WORK/body_stream.json"
 body "$MODEL_HOLD" true >"$WORK/body_hold.json"
+body "$MODEL_PACED" true >"$WORK/body_paced.json"
 
 # ---- helpers ----
 wait_line() {  # file pattern [tries]: prints the first matching line
@@ -173,7 +180,8 @@ cat >"$WORK/sluice.json" <<EOF
  "admin":{"listen":"127.0.0.1:0"},
  "log":{"access_log":false},
  "providers":{"mock":{"type":"openai_compatible","base_url":"http://127.0.0.1:$MOCK_PORT"}},
- "models":{"$MODEL_PLAIN":{"provider":"mock"},"$MODEL_STREAM":{"provider":"mock"},"$MODEL_HOLD":{"provider":"mock"}}}
+ "models":{"$MODEL_PLAIN":{"provider":"mock"},"$MODEL_STREAM":{"provider":"mock"},"$MODEL_HOLD":{"provider":"mock"},
+           "$MODEL_PACED":{"provider":"mock"}}}
 EOF
 taskset -c "$PROXY_CPU" "$SLUICE" serve -c "$WORK/sluice.json" >"$WORK/sluice.out" 2>"$WORK/sluice.err" &
 PIDS+=($!)
@@ -234,7 +242,9 @@ EOF
 }
 NGINX_PORT=$(free_port)
 NGINX_STREAM_PORT=$(free_port)
-start_nginx "$WORK/nginx" 4096 "$NGINX_PORT" "$NGINX_STREAM_PORT"
+# Two descriptors per paced stream (client and upstream), and room for the rest.
+start_nginx "$WORK/nginx" $((2 * PACED_STREAMS + 512 > 4096 ? 2 * PACED_STREAMS + 512 : 4096)) "$NGINX_PORT" \
+  "$NGINX_STREAM_PORT"
 MAIN_NGINX_PID=$NGINX_PID
 log "nginx pids ${NGINX_PIDS[*]} on ports $NGINX_PORT (buffered) / $NGINX_STREAM_PORT (unbuffered)"
 
@@ -320,6 +330,24 @@ done
 for ((round = 1; round <= ROUNDS; round++)); do
   for target in direct nginx sluice; do run_wrk stream "$target" "$WORK/body_stream.json" 1; done
 done
+
+# ---- many paced streams at once: what LLM traffic looks like (each stream at a model's token rate) ----
+# The offered rate (streams × 50 events/s) stays below what core 1 can generate, so every target carries the
+# same events and the figure that tells is the proxy's CPU per event, counted by load_client over a window
+# in which every stream is open: no stream starts or ends inside it.
+if ((PACED_STREAMS > 0)); then
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for target in direct nginx sluice; do
+      read -r -a pids <<<"$(target_pids "$target")"
+      wait_mock_idle
+      out=$(taskset -c "$LOAD_CPU" "$CLIENT" hold --port "$(target_port "$target" 1)" --body "$WORK/body_paced.json" \
+        --conns "$PACED_STREAMS" --open-parallel 256 --settle-s 1 --measure-s "$DURATION" --timeout-s 20 \
+        --cpu-pids "$(IFS=,; echo "${pids[*]}")" | grep -m1 '"measured"') || out='{"event":"measured","failed":-1}'
+      record "{\"kind\":\"paced_streams\",\"round\":$round,\"target\":\"$target\",\"streams\":$PACED_STREAMS,\"client\":$out}"
+      log "paced streams $target (round $round): $out"
+    done
+  done
+fi
 
 # ---- RSS with many concurrent open streams ----
 run_hold() {  # target

@@ -4,6 +4,9 @@
 //   hold   open N connections, each sending one streaming request, and keep them all open; prints
 //          {"event":"held",...} once every stream has its first SSE event (or failed), holds for
 //          --hold-s seconds, then prints {"event":"done",...} and exits (closing every connection).
+//          With --measure-s S (paced streams): after "held" and --settle-s, counts the SSE events received and
+//          the CPU time of --cpu-pids (utime+stime from /proc) over S seconds, prints
+//          {"event":"measured",...} and exits: events per second and CPU per event of many streams at once.
 // Standalone (POSIX sockets + epoll, no project libraries) so it builds with one compiler call:
 //   c++ -O2 -std=c++20 -o load_client bench/load/load_client.cc
 // Thread rule: single-threaded.
@@ -48,6 +51,9 @@ struct Options {
   int open_parallel = 256;   // hold: connections still waiting for their first event, at most
   double hold_s = 8;         // hold: seconds to keep everything open after "held"
   double timeout_s = 120;    // hold: give up waiting for first events after this
+  double measure_s = 0;      // hold: a measured window after "held" (0: none)
+  double settle_s = 1;       // hold: seconds between "held" and the measured window
+  std::vector<int> cpu_pids; // hold: processes whose CPU time the window reports
 };
 
 volatile sig_atomic_t g_stop = 0;
@@ -82,6 +88,13 @@ Options ParseArgs(int argc, char** argv) {
     else if (a == "--open-parallel") o.open_parallel = std::stoi(v);
     else if (a == "--hold-s") o.hold_s = std::stod(v);
     else if (a == "--timeout-s") o.timeout_s = std::stod(v);
+    else if (a == "--measure-s") o.measure_s = std::stod(v);
+    else if (a == "--settle-s") o.settle_s = std::stod(v);
+    else if (a == "--cpu-pids") {
+      std::stringstream list(v);
+      for (std::string pid; std::getline(list, pid, ',');)
+        if (!pid.empty()) o.cpu_pids.push_back(std::stoi(pid));
+    }
     else Die("unknown option " + a);
   }
   if (o.port <= 0 || o.body_file.empty()) Die("--port and --body are required");
@@ -233,6 +246,29 @@ void PrintHold(const char* event, const HoldStats& s, int64_t since_ns) {
   std::fflush(stdout);
 }
 
+// utime + stime of the processes, in clock ticks (/proc/<pid>/stat fields 14 and 15).
+long long CpuTicks(const std::vector<int>& pids) {
+  long long total = 0;
+  for (int pid : pids) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t close_paren = stat.rfind(')');  // the command name may hold spaces
+    if (close_paren == std::string::npos) Die("cannot read /proc/" + std::to_string(pid) + "/stat");
+    std::istringstream fields(stat.substr(close_paren + 2));
+    std::string field;
+    long long utime = 0, stime = 0;
+    for (int i = 3; fields >> field; ++i) {  // field 3 is the state
+      if (i == 14) utime = std::stoll(field);
+      if (i == 15) {
+        stime = std::stoll(field);
+        break;
+      }
+    }
+    total += utime + stime;
+  }
+  return total;
+}
+
 // Drives one connection as far as its socket allows: finish connecting, send, read.
 void Drive(int epfd, Conn& c, HoldStats& s, const std::string& req, char* buf, size_t cap) {
   if (!c.connected) {
@@ -294,6 +330,10 @@ int RunHold(const Options& o) {
   std::vector<char> buf(64 * 1024);
   const int64_t t0 = NowNs();
   int64_t held_at = 0;
+  // The measured window: opened settle_s after "held", closed measure_s later.
+  int64_t window_at = 0;
+  uint64_t window_events = 0;
+  long long window_ticks = 0;
   while (!g_stop) {
     while (s.launched < o.conns && s.launched - s.settled < o.open_parallel) {
       auto c = std::make_unique<Conn>();
@@ -324,6 +364,23 @@ int RunHold(const Options& o) {
     if (held_at == 0 && (s.settled == o.conns || now - t0 > static_cast<int64_t>(o.timeout_s * 1e9))) {
       held_at = now;
       PrintHold("held", s, t0);
+    }
+    if (o.measure_s > 0 && held_at != 0) {
+      if (window_at == 0 && now - held_at >= static_cast<int64_t>(o.settle_s * 1e9)) {
+        window_at = now;
+        window_events = s.events;
+        window_ticks = CpuTicks(o.cpu_pids);
+      } else if (window_at != 0 && now - window_at >= static_cast<int64_t>(o.measure_s * 1e9)) {
+        const double seconds = static_cast<double>(now - window_at) / 1e9;
+        const uint64_t events = s.events - window_events;
+        std::printf("{\"event\":\"measured\",\"seconds\":%.3f,\"streams_open\":%d,\"events\":%llu,"
+                    "\"events_per_s\":%.1f,\"cpu_ticks\":%lld,\"clk_tck\":%ld,\"failed\":%d,\"completed\":%d}\n",
+                    seconds, s.open, static_cast<unsigned long long>(events), static_cast<double>(events) / seconds,
+                    CpuTicks(o.cpu_pids) - window_ticks, sysconf(_SC_CLK_TCK), s.failed, s.completed);
+        std::fflush(stdout);
+        break;
+      }
+      continue;
     }
     if (held_at != 0 && now - held_at > static_cast<int64_t>(o.hold_s * 1e9)) break;
   }

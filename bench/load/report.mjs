@@ -66,6 +66,15 @@ row("CPU per event (µs)", cpuEvent, 2);
 // carry is the inverse of its CPU per event.
 row("events per proxy-core second (1 ÷ CPU per event)", cpuEvent.map((v) => (v ? 1e6 / v : undefined)), 0);
 
+// Many paced streams at once (load_client's measured window): every target carries the same offered events.
+const pacedCpu = (r) => (r.client.events > 0 ? (r.client.cpu_ticks / r.client.clk_tck) * 1e6 / r.client.events : undefined);
+const pacedRecs = recs.filter((r) => r.kind === "paced_streams");
+if (pacedRecs.length) {
+  const n = pacedRecs[0].streams;
+  row(`paced streams: events/s (${fmt(n)} streams × 50 events/s)`, med("paced_streams", (r) => r.client.events_per_s), 0);
+  row("paced streams: CPU per event (µs)", med("paced_streams", pacedCpu), 2);
+}
+
 // Memory.
 const rssIdle = [undefined, mb(idle.nginx?.rss_kb), mb(idle.sluice?.rss_kb)];
 row("RSS idle (MB) ²", rssIdle, 1, undefined, "sluice < 20 MB", rssIdle[2] !== undefined ? rssIdle[2] < 20 : undefined);
@@ -130,6 +139,7 @@ const pairedRows = [
   ["CPU per request", paired("nonstream", (r) => cpuPer(r, r.wrk.requests))],
   ["stream events/s", paired("stream", (r) => r.wrk.events_per_s)],
   ["CPU per event", paired("stream", (r) => cpuPer(r, r.wrk.events))],
+  ["paced streams: CPU per event", paired("paced_streams", pacedCpu)],
 ].filter(([, v]) => v.length > 0);
 if (pairedRows.length) {
   const rounds = Math.max(...pairedRows.map(([, v]) => v.length));
@@ -153,6 +163,8 @@ for (const r of recs) {
     if (r.kind === "stream" && (w.short_streams > 0 || w.non_200 > 0)) problems.push(`${tag}: ${w.short_streams} streams without exactly ${meta.stream_events} events, ${w.non_200} non-200`);
   }
   if (r.client && r.client.errors > 0) problems.push(`${tag}: ${r.client.errors} errors, ${r.client.reconnects} reconnects`);
+  if (r.kind === "paced_streams" && (r.client.failed !== 0 || r.client.streams_open !== r.streams))
+    problems.push(`${tag}: ${r.client.streams_open ?? 0} of ${r.streams} streams open in the window, ${r.client.failed} failed`);
   if (r.client && r.client.late > 0) problems.push(`${tag}: ${r.client.late} requests sent late (an answer took longer than the interval)`);
 }
 for (const t of ["nginx", "sluice"]) {
