@@ -11,9 +11,10 @@
 //   (descriptor_state::perform_io), and the reactor runs on this worker's thread only: nothing can consume
 //   an edge unseen between a read and a mark made before anything else runs on the thread.
 // - A read started with the flag off cannot complete at once; it completes from the reactor's edge
-//   handling, which resumes the awaiting coroutine inline (the io_context's own thread dispatches). A read
-//   started with the flag on may complete at once and be *posted*: other work, an edge included, can run
-//   before the caller resumes, so the caller must not mark then.
+//   handling, which resumes the awaiting coroutine, or calls the stream pump's handler, inline (the
+//   io_context's own thread dispatches). A read started with the flag on may complete at once and be
+//   *posted*: other work, an edge included, can run before the caller resumes, so the caller must not mark
+//   then.
 // - A short read alone does not show a pending end of stream: the recv that returns the last bytes also
 //   consumes the peer's FIN, and no further edge follows. So the socket is registered for EPOLLRDHUP once
 //   (WatchPeerClose), and a mark after an async read is made only when the events that completed it carry
