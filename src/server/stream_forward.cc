@@ -143,29 +143,27 @@ Awaitable<bool> StreamForwarder::Run() {
     Step step = Step::kNext;
     if (pumped) {
       step = co_await Pump();
-    } else {
-      if (plain_) {
-        core::Result<bool> ready = true;
-        if (ex_.MustWait()) {
-          const Clock::time_point wait_from = Clock::now();
-          ready = co_await ex_.WaitReadable(WaitDeadline(wait_from));
-          rec_.upstream_wait += Clock::now() - wait_from;
-        }
-        if (!ready.ok()) {
-          step = Deliver(ready.error());
-        } else {
-          bool must_wait = false;
-          std::optional<Step> delivered = ReadAndDeliver(must_wait);
-          if (!delivered) continue;
-          step = *delivered;
-        }
-      } else {
+    } else if (plain_) {  // a TLS client: each batch is awaited
+      core::Result<bool> ready = true;
+      if (ex_.MustWait()) {
         const Clock::time_point wait_from = Clock::now();
-        core::Result<size_t> got = co_await ex_.ReadSome(ReadBuffer(), kTlsStreamReadBuffer,
-                                                         WaitDeadline(wait_from), /*eager=*/committed_);
+        ready = co_await ex_.WaitReadable(WaitDeadline(wait_from));
         rec_.upstream_wait += Clock::now() - wait_from;
-        step = Deliver(got);
       }
+      if (!ready.ok()) {
+        step = Deliver(ready.error());
+      } else {
+        bool must_wait = false;
+        std::optional<Step> delivered = ReadAndDeliver(must_wait);
+        if (!delivered) continue;
+        step = *delivered;
+      }
+    } else {  // a TLS upstream
+      const Clock::time_point wait_from = Clock::now();
+      core::Result<size_t> got = co_await ex_.ReadSome(ReadBuffer(), kTlsStreamReadBuffer, WaitDeadline(wait_from),
+                                                       /*eager=*/committed_);
+      rec_.upstream_wait += Clock::now() - wait_from;
+      step = Deliver(got);
     }
     if (step == Step::kWriteRest) {
       std::array<net::const_buffer, 1> rest{net::buffer(pending_)};
