@@ -57,6 +57,48 @@ TEST_F(DeadlineTest, DestructionUnlinksAndManyNodesSweepIndependently) {
   EXPECT_EQ(list.size(), 0u);
 }
 
+TEST_F(DeadlineTest, DueInALaterRevolutionOfTheWheelFiresOnlyThen) {
+  Deadline far(list);
+  Deadline near(list);
+  far.Arm(socket, t0 + std::chrono::seconds(30));  // past one revolution (25.6 s): about the slot of t0 + 4.4 s
+  near.Arm(socket, t0 + milliseconds(4400));
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(5)), 1u);
+  EXPECT_TRUE(near.expired());
+  EXPECT_FALSE(far.expired());
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(29)), 0u);
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(30)), 1u);
+  EXPECT_TRUE(far.expired());
+}
+
+TEST_F(DeadlineTest, ArmedInThePastFiresAtTheNextSweep) {
+  list.Sweep(t0 + std::chrono::seconds(1));
+  Deadline d(list);
+  d.Arm(socket, t0);  // its tick was swept already
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(1)), 1u);
+  EXPECT_TRUE(d.expired());
+}
+
+TEST_F(DeadlineTest, RearmingAcrossSlotsMovesTheNode) {
+  Deadline d(list);
+  d.Arm(socket, t0 + milliseconds(10));
+  d.Arm(socket, t0 + std::chrono::seconds(5));
+  EXPECT_EQ(list.size(), 1u);
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(1)), 0u);
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(5)), 1u);
+  EXPECT_EQ(list.size(), 0u);
+}
+
+TEST_F(DeadlineTest, ASweepAfterALongPauseFiresEverythingDue) {
+  std::vector<std::unique_ptr<Deadline>> nodes;
+  for (int i = 0; i < 200; ++i) {  // spread over 60 s: more than two revolutions
+    nodes.push_back(std::make_unique<Deadline>(list));
+    nodes.back()->Arm(socket, t0 + milliseconds(300 * i));
+  }
+  EXPECT_EQ(list.Sweep(t0 + milliseconds(300 * 99)), 100u);
+  EXPECT_EQ(list.Sweep(t0 + std::chrono::seconds(120)), 100u);
+  EXPECT_EQ(list.size(), 0u);
+}
+
 TEST_F(DeadlineTest, ExpiryCancelsThePendingOperation) {
   // A connected pair: the read on `socket` can only end through the deadline.
   tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
