@@ -357,8 +357,11 @@ run_hold() {  # target
   wait_mock_idle
   local before_rss
   before_rss=$(rss_kb "${pids[@]}")
+  # Held for 6 s after every stream has its first event: RSS is read 2 s in, and the proxy's CPU for the
+  # streams' events (one per second each) is counted over the last 5 s.
   taskset -c "$LOAD_CPU" "$CLIENT" hold --port "$port" --body "$WORK/body_hold.json" --conns "$STREAMS" \
-    --open-parallel 256 --hold-s 6 --timeout-s 90 >"$WORK/hold_$target.out" 2>"$WORK/hold_$target.err" &
+    --open-parallel 256 --settle-s 1 --measure-s 5 --cpu-pids "$(IFS=,; echo "${pids[*]}")" --timeout-s 90 \
+    >"$WORK/hold_$target.out" 2>"$WORK/hold_$target.err" &
   local client_pid=$!
   held=$(wait_line "$WORK/hold_$target.out" '"held"' 1200)
   sleep 2  # let the last streams' buffers settle
@@ -366,10 +369,11 @@ run_hold() {  # target
   hwm=$(hwm_kb "${pids[-1]}")
   wait "$client_pid" || true
   done_line=$(grep -m1 '"done"' "$WORK/hold_$target.out")
+  measured=$(grep -m1 '"measured"' "$WORK/hold_$target.out" || echo '{"event":"measured","failed":-1}')
   wait_mock_idle
   sleep 1
   after=$(rss_kb "${pids[@]}")
-  record "{\"kind\":\"hold\",\"target\":\"$target\",\"rss_before_kb\":$before_rss,\"rss_kb\":$rss,\"hwm_kb\":$hwm,\"rss_after_kb\":$after,\"held\":$held,\"done\":$done_line}"
+  record "{\"kind\":\"hold\",\"target\":\"$target\",\"rss_before_kb\":$before_rss,\"rss_kb\":$rss,\"hwm_kb\":$hwm,\"rss_after_kb\":$after,\"held\":$held,\"done\":$done_line,\"measured\":$measured}"
   log "hold $target: $held rss_kb=$rss after_kb=$after"
 }
 if ((STREAMS > 0)); then

@@ -104,6 +104,9 @@ if (hold.sluice) {
       judged ? "sluice < 200 MB" : "", judged ? full && ex[2] !== undefined && ex[2] < 200 : undefined);
   }
   row("RSS after those streams closed (MB)", [undefined, mb(hold.nginx?.rss_after_kb), mb(hold.sluice.rss_after_kb)], 1);
+  // CPU for the held streams' own events (one per second each) over load_client's window.
+  const heldCpu = (h) => (h?.measured?.events > 0 ? (h.measured.cpu_ticks / h.measured.clk_tck) * 1e6 / h.measured.events : undefined);
+  row(`CPU per event, ${fmt(meta.streams)} open streams × 1 event/s (µs)`, [undefined, heldCpu(hold.nginx), heldCpu(hold.sluice)], 2);
   row("time to open all streams (s)", [undefined, hold.nginx ? hold.nginx.held.ms / 1000 : undefined, hold.sluice.held.ms / 1000], 1);
 }
 
