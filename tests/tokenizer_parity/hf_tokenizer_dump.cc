@@ -46,6 +46,8 @@ int Classes() {
     }
     std::cout << out << "\n";
   }
+  pcre2_match_data_free(md);
+  for (pcre2_code* code : codes) pcre2_code_free(code);
   return 0;
 }
 

@@ -118,7 +118,9 @@ TEST(SigV4, RefusesAsAwsDoes) {
   EXPECT_EQ(missing->type, "MissingAuthenticationTokenException");
   EXPECT_EQ(missing->message, "Missing Authentication Token");
 
-  SigV4Headers no_date = {{"Host", "h"}, {"Authorization", Authorization("AKIDEXAMPLE", "bedrock", kBedrockSignature)}};
+  // SigV4Headers holds views: the header value must outlive them.
+  const std::string authorization = Authorization("AKIDEXAMPLE", "bedrock", kBedrockSignature);
+  SigV4Headers no_date = {{"Host", "h"}, {"Authorization", authorization}};
   auto date = check(no_date);
   ASSERT_TRUE(date);
   EXPECT_EQ(date->type, "IncompleteSignatureException");
