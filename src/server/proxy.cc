@@ -249,15 +249,15 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
       }
     }
     const RuntimeProvider& provider = *model->target_providers[index];
-    RuntimeTarget target{&provider, std::string(router::UpstreamModel(spec, call.model))};
+    const std::string_view upstream_model = router::UpstreamModel(spec, call.model);
+    RuntimeTarget target{&provider, std::string(upstream_model)};
     router::OnAttemptStart(state, attempt_start);
     router_metrics->AttemptStarted(spec.slot);
     rec.provider = &provider;
-    if (spec.model == config::kPassThroughModel) {
-      if (rec.passthrough_model != call.model) rec.passthrough_model = call.model;
+    rec.upstream_model = upstream_model;
+    if (upstream_model.data() == call.model.data()) {  // the client's own name (wildcard route): copied
+      rec.passthrough_model.assign(upstream_model);
       rec.upstream_model = rec.passthrough_model;
-    } else {
-      rec.upstream_model = spec.model;
     }
     rec.attempts = plan.attempts();
     rec.error_code = {};
