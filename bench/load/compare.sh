@@ -8,7 +8,8 @@
 # and writes it to the results file. All traffic stays on 127.0.0.1.
 #
 # usage: bench/load/compare.sh [--build DIR] [--out FILE] [--duration S] [--conns N] [--rate R]
-#                              [--rounds N] [--streams N] [--paced-streams N] [--no-nginx-streams] [--keep]
+#                              [--rounds N] [--streams N] [--paced-streams N] [--capped-share PCT]
+#                              [--no-nginx-streams] [--keep]
 #   --build DIR        build dir holding src/sluice and tools/mock_llm/mock_llm (default: <repo>/build)
 #   --out FILE         results markdown (default: <work dir>/results.md; raw records next to it)
 #   --duration S       seconds per measured run (default 5; each wrk run has a 2 s warm-up before it)
@@ -17,6 +18,9 @@
 #   --rate R           paced requests/s on one connection (default 100)
 #   --streams N        concurrent open streams for the RSS test (default 10000; 0 skips it)
 #   --paced-streams N  concurrent streams at 50 events/s each for the paced test (default 1000; 0 skips it)
+#   --capped-share PCT the streaming run again with each proxy held to PCT % of a core by a cgroup CPU quota, so
+#                      that the proxy, not core 1, sets the rate (default 25; 0 skips it; skipped where no
+#                      cgroup CPU controller is writable)
 #   --no-nginx-streams run the open-streams test through sluice only
 #   --keep             keep the work dir (configs, logs) even on success
 # CPU layout (2 cores): the proxy under test runs on core 0; the mock and the load generators on core 1.
@@ -32,6 +36,7 @@ CONNS=64
 RATE=100
 STREAMS=10000
 PACED_STREAMS=1000
+CAPPED_SHARE=25
 NGINX_STREAMS=1
 KEEP=0
 while (($#)); do
@@ -44,9 +49,10 @@ while (($#)); do
     --rate) RATE="$2"; shift 2 ;;
     --streams) STREAMS="$2"; shift 2 ;;
     --paced-streams) PACED_STREAMS="$2"; shift 2 ;;
+    --capped-share) CAPPED_SHARE="$2"; shift 2 ;;
     --no-nginx-streams) NGINX_STREAMS=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -73,6 +79,7 @@ cleanup() {
   local rc=$?
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  [ -z "${CAPPED_CG:-}" ] || rmdir "$CAPPED_CG" 2>/dev/null || true
   if ((rc != 0)); then
     echo "compare.sh: failed (rc=$rc); logs kept in $WORK" >&2
   elif ((KEEP == 0)) && [[ "$OUT" != "$WORK"/* ]]; then
@@ -271,10 +278,10 @@ for port in "$MOCK_PORT" "$NGINX_PORT" "$SLUICE_PORT"; do
 done
 
 LOAD_AVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-record "$(printf '{"kind":"meta","date":"%s","cores":%s,"cpu":"%s","kernel":"%s","loadavg":"%s","duration_s":%s,"conns":%s,"rate":%s,"streams":%s,"streams_requested":%s,"fd_limit":"%s","rounds":%s,"clk_tck":%s,"commit":"%s","stream_events":%s}' \
+record "$(printf '{"kind":"meta","date":"%s","cores":%s,"cpu":"%s","kernel":"%s","loadavg":"%s","duration_s":%s,"conns":%s,"rate":%s,"streams":%s,"streams_requested":%s,"fd_limit":"%s","rounds":%s,"clk_tck":%s,"commit":"%s","stream_events":%s,"capped_share":%s}' \
   "$(date -u +%FT%TZ)" "$CORES" "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" "$(uname -r)" \
   "$LOAD_AVG" "$DURATION" "$CONNS" "$RATE" "$STREAMS" "$STREAMS_REQUESTED" "$FD_LIMIT" "$ROUNDS" "$CLK_TCK" \
-  "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$STREAM_EVENTS")"
+  "$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)" "$STREAM_EVENTS" "$CAPPED_SHARE")"
 record "{\"kind\":\"rss_idle\",\"target\":\"sluice\",\"rss_kb\":$SLUICE_IDLE,\"no_vocab_rss_kb\":$SLUICE_IDLE_NOVOCAB}"
 record "{\"kind\":\"rss_idle\",\"target\":\"nginx\",\"rss_kb\":$NGINX_IDLE,\"worker_rss_kb\":$NGINX_WORKER_IDLE}"
 
@@ -330,6 +337,48 @@ done
 for ((round = 1; round <= ROUNDS; round++)); do
   for target in direct nginx sluice; do run_wrk stream "$target" "$WORK/body_stream.json" 1; done
 done
+
+# ---- streams with the proxy as the bottleneck ----
+# Above, core 1 (mock + wrk) saturates first, so events/s is the load generator's rate. Held to a share of its
+# core by a CPU quota, the proxy sets the rate: events/s ÷ share is what one core of it carries. A proxy that
+# falls behind reads several events at once, so this also measures how well it batches.
+CAPPED_CG=""
+if ((CAPPED_SHARE > 0)); then
+  if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then  # cgroup v1
+    CAPPED_CG=/sys/fs/cgroup/cpu/sluice-compare-$$
+    mkdir -p "$CAPPED_CG"
+    period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))  # the quota's floor is 1 ms
+    echo "$period" >"$CAPPED_CG/cpu.cfs_period_us"
+    echo $((period * CAPPED_SHARE / 100)) >"$CAPPED_CG/cpu.cfs_quota_us"
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
+    CAPPED_CG=/sys/fs/cgroup/sluice-compare-$$  # cgroup v2
+    mkdir -p "$CAPPED_CG"
+    period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))
+    echo "$((period * CAPPED_SHARE / 100)) $period" >"$CAPPED_CG/cpu.max"
+  else
+    log "no writable cgroup CPU controller: the capped streaming run is skipped"
+  fi
+fi
+if [ -n "$CAPPED_CG" ]; then
+  log "capped streams: each proxy held to $CAPPED_SHARE % of a core ($(cat "$CAPPED_CG"/cpu.cfs_quota_us "$CAPPED_CG"/cpu.max 2>/dev/null | tr '\n' ' '))"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for target in nginx sluice; do
+      read -r -a pids <<<"$(target_pids "$target")"
+      home=()
+      for pid in "${pids[@]}"; do
+        home+=("$(awk -F: '$2 == "cpu" || $2 == "cpu,cpuacct" || $2 == "" {print $3; exit}' "/proc/$pid/cgroup")")
+        echo "$pid" >"$CAPPED_CG/cgroup.procs"
+      done
+      run_wrk stream_capped "$target" "$WORK/body_stream.json" 1
+      for i in "${!pids[@]}"; do
+        echo "${pids[$i]}" >"$(dirname "$CAPPED_CG")${home[$i]}/cgroup.procs" 2>/dev/null ||
+          echo "${pids[$i]}" >"$(dirname "$CAPPED_CG")/cgroup.procs"
+      done
+    done
+  done
+  rmdir "$CAPPED_CG"
+  CAPPED_CG=""
+fi
 
 # ---- many paced streams at once: what LLM traffic looks like (each stream at a model's token rate) ----
 # The offered rate (streams × 50 events/s) stays below what core 1 can generate, so every target carries the

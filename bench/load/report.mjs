@@ -66,6 +66,18 @@ row("CPU per event (µs)", cpuEvent, 2);
 // carry is the inverse of its CPU per event.
 row("events per proxy-core second (1 ÷ CPU per event)", cpuEvent.map((v) => (v ? 1e6 / v : undefined)), 0);
 
+// The same streams with each proxy held to a share of its core (compare.sh --capped-share): the proxy sets the
+// rate, so events/s ÷ share is what one core of it carries, batching included.
+if (recs.some((r) => r.kind === "stream_capped")) {
+  const share = meta.capped_share / 100;
+  const capped = med("stream_capped", (r) => r.wrk.events_per_s, proxies);
+  row(`proxy held to ${meta.capped_share} % of a core: stream events/s`, capped, 0);
+  const perCore = capped.map((v) => (v === undefined ? undefined : v / share));
+  row("… events per proxy-core second (events/s ÷ share)", perCore, 0, undefined, "≥ nginx",
+    perCore[2] !== undefined ? perCore[2] >= perCore[1] : undefined);
+  row("… CPU per event (µs)", med("stream_capped", (r) => cpuPer(r, r.wrk.events), proxies), 2);
+}
+
 // Many paced streams at once (load_client's measured window): every target carries the same offered events.
 const pacedCpu = (r) => (r.client.events > 0 ? (r.client.cpu_ticks / r.client.clk_tck) * 1e6 / r.client.events : undefined);
 const pacedRecs = recs.filter((r) => r.kind === "paced_streams");
@@ -142,6 +154,7 @@ const pairedRows = [
   ["CPU per request", paired("nonstream", (r) => cpuPer(r, r.wrk.requests))],
   ["stream events/s", paired("stream", (r) => r.wrk.events_per_s)],
   ["CPU per event", paired("stream", (r) => cpuPer(r, r.wrk.events))],
+  ["proxy held to a share of its core: events/s", paired("stream_capped", (r) => r.wrk.events_per_s)],
   ["paced streams: CPU per event", paired("paced_streams", pacedCpu)],
 ].filter(([, v]) => v.length > 0);
 if (pairedRows.length) {
@@ -163,7 +176,7 @@ for (const r of recs) {
     const w = r.wrk;
     const errs = w.errors_connect + w.errors_read + w.errors_write + w.errors_status + w.errors_timeout;
     if (errs > 0) problems.push(`${tag}: wrk errors connect ${w.errors_connect} read ${w.errors_read} write ${w.errors_write} status ${w.errors_status} timeout ${w.errors_timeout}`);
-    if (r.kind === "stream" && (w.short_streams > 0 || w.non_200 > 0)) problems.push(`${tag}: ${w.short_streams} streams without exactly ${meta.stream_events} events, ${w.non_200} non-200`);
+    if ((r.kind === "stream" || r.kind === "stream_capped") && (w.short_streams > 0 || w.non_200 > 0)) problems.push(`${tag}: ${w.short_streams} streams without exactly ${meta.stream_events} events, ${w.non_200} non-200`);
   }
   if (r.client && r.client.errors > 0) problems.push(`${tag}: ${r.client.errors} errors, ${r.client.reconnects} reconnects`);
   if (r.kind === "paced_streams" && (r.client.failed !== 0 || r.client.streams_open !== r.streams))

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -63,6 +64,10 @@ class ConnectionPool {
   void Release(ConnectionPtr connection);
   const PoolStats& stats() const { return stats_; }
   size_t IdleCount() const;
+  // Where a plain-TCP stream's recv lands (Exchange::ReadAvailable): filled and parsed with no suspension in
+  // between, so one buffer serves every connection of the worker, and a burst of events is one recv while a
+  // waiting stream keeps only its connection's small buffer.
+  std::span<char> read_scratch() { return read_scratch_; }
 
  private:
   Awaitable<core::Result<ConnectionPtr>> Connect(const Origin& origin, bool tls_verify,
@@ -73,6 +78,7 @@ class ConnectionPool {
   PoolSettings settings_;
   std::unordered_map<std::string, std::vector<ConnectionPtr>> idle_;
   PoolStats stats_;
+  std::vector<char> read_scratch_ = std::vector<char>(16 * 1024);
 };
 
 }  // namespace sluice::upstream

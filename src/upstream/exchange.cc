@@ -233,7 +233,7 @@ std::optional<core::Result<bool>> Exchange::BeginWait(WaitPlan& plan) {
       // Asio would try a recv first and post what it finds. Tried here instead, the read that follows is one
       // only an edge completes, after which the socket can be marked drained (see read_drained.h).
       boost::system::error_code ec;
-      switch (ReadNow(plan.want, ec)) {
+      switch (ReadIntoBuffer(plan.want, ec)) {
         case ReadOutcome::kEmpty:
           break;
         case ReadOutcome::kFailed:
@@ -279,11 +279,11 @@ void Exchange::KeepSmall(beast::flat_buffer& buffer) {
   if (buffer.capacity() - buffer.size() < kStreamBuffer / 2) buffer.reserve(buffer.size() + kStreamBuffer / 2);
 }
 
-Exchange::ReadOutcome Exchange::ReadNow(size_t want, boost::system::error_code& ec) {
+Exchange::ReadOutcome Exchange::ReadNow(net::mutable_buffer into, size_t& n, boost::system::error_code& ec) {
   Socket& socket = *conn_->plain;
   // Sync reads must return would_block rather than wait (the async operations do not mind the flag).
   if (!socket.non_blocking()) socket.non_blocking(true, ec);
-  const size_t n = socket.read_some(conn_->buffer.prepare(want), ec);
+  n = socket.read_some(into, ec);
   if (ec == net::error::would_block || ec == net::error::try_again) {
     ec = {};
     drained_ = true;
@@ -296,9 +296,28 @@ Exchange::ReadOutcome Exchange::ReadNow(size_t want, boost::system::error_code& 
     return ReadOutcome::kEof;
   }
   if (ec) return ReadOutcome::kFailed;
-  conn_->buffer.commit(n);
-  drained_ = n < want;
+  drained_ = n < into.size();
   return ReadOutcome::kBytes;
+}
+
+Exchange::ReadOutcome Exchange::ReadIntoBuffer(size_t want, boost::system::error_code& ec) {
+  size_t n = 0;
+  const ReadOutcome outcome = ReadNow(conn_->buffer.prepare(want), n, ec);
+  if (outcome == ReadOutcome::kBytes) conn_->buffer.commit(n);
+  return outcome;
+}
+
+Exchange::ReadOutcome Exchange::ReadIntoScratch(net::const_buffer& fresh, boost::system::error_code& ec) {
+  beast::flat_buffer& buffer = conn_->buffer;
+  const std::span<char> scratch = pool_.read_scratch();
+  const size_t kept = net::buffer_copy(net::buffer(scratch.data(), scratch.size()), buffer.data());
+  size_t n = 0;
+  const ReadOutcome outcome = ReadNow(net::buffer(scratch.data() + kept, scratch.size() - kept), n, ec);
+  if (outcome == ReadOutcome::kBytes) {
+    buffer.consume(kept);
+    fresh = net::const_buffer(scratch.data(), kept + n);
+  }
+  return outcome;
 }
 
 void Exchange::SeenEof() {
@@ -324,10 +343,21 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
   body.data = buf;
   body.size = cap;
   beast::flat_buffer& buffer = conn_->buffer;
+  net::const_buffer fresh;  // read into the pool's scratch, not parsed yet; the connection's buffer is empty then
+  // The scratch serves every connection: what the parser leaves of it stays with this one.
+  const auto keep_fresh = [&] {
+    buffer.commit(net::buffer_copy(buffer.prepare(fresh.size()), fresh));
+    fresh = {};
+  };
   for (;;) {
-    if (buffer.size() > 0) {
-      const size_t used = parser_->put(buffer.data(), ec);
-      buffer.consume(used);
+    if (fresh.size() > 0 || buffer.size() > 0) {
+      const bool from_fresh = fresh.size() > 0;
+      const size_t used = from_fresh ? parser_->put(fresh, ec) : parser_->put(buffer.data(), ec);
+      if (from_fresh) {
+        fresh += used;
+      } else {
+        buffer.consume(used);
+      }
       if (ec == http::error::need_buffer) {  // the caller's buffer is full
         ec = {};
         break;
@@ -337,6 +367,7 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
       ec = {};
       if (parser_->is_done() || body.size < cap) break;
       if (used > 0 && !need_more) continue;  // a chunk header alone: parse on
+      if (fresh.size() > 0) keep_fresh();  // an incomplete chunk header, completed by the next read
     }
     // Nothing (more) to parse. A read that came back short found the socket empty: like nginx, trust it
     // rather than pay a recv that says so (bytes that came since raised an edge, or the wait tries a recv
@@ -345,10 +376,16 @@ core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_
       must_wait_ = true;
       break;
     }
-    const ReadOutcome outcome = ReadNow(std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2), ec);
+    // What a burst queued is taken in one recv through the scratch; a larger remainder than it can take
+    // besides (only a one-chunk first read leaves that) grows the connection's buffer instead.
+    const ReadOutcome outcome =
+        buffer.size() <= pool_.read_scratch().size() / 2
+            ? ReadIntoScratch(fresh, ec)
+            : ReadIntoBuffer(std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2), ec);
     if (outcome == ReadOutcome::kEmpty) must_wait_ = true;
     if (outcome != ReadOutcome::kBytes) break;
   }
+  if (fresh.size() > 0) keep_fresh();
   const size_t got = cap - body.size;
   if (ec) {
     Error error = BodyReadError(ec);

@@ -101,10 +101,15 @@ class Exchange {
   std::optional<core::Result<bool>> BeginWait(WaitPlan& plan);
   core::Result<bool> EndWait(const WaitPlan& plan, const boost::system::error_code& ec, size_t n);
   static void KeepSmall(beast::flat_buffer& buffer);
-  // One non-blocking recv of up to `want` bytes into the connection's buffer (plain TCP). Sets drained_
-  // (and marks the socket drained on EAGAIN); kEof has been given to the parser; kFailed leaves `ec` set.
+  // One non-blocking recv into `into` (plain TCP), `n` bytes on kBytes. Sets drained_ (and marks the socket
+  // drained on EAGAIN); kEof has been given to the parser; kFailed leaves `ec` set.
   enum class ReadOutcome { kBytes, kEmpty, kEof, kFailed };
-  ReadOutcome ReadNow(size_t want, boost::system::error_code& ec);
+  ReadOutcome ReadNow(net::mutable_buffer into, size_t& n, boost::system::error_code& ec);
+  // ReadNow of up to `want` bytes appended to the connection's buffer.
+  ReadOutcome ReadIntoBuffer(size_t want, boost::system::error_code& ec);
+  // ReadNow into the pool's scratch, after the unparsed bytes the connection's buffer holds (a chunk header
+  // the last read cut), which move there: on kBytes `fresh` is all of it, to parse before anything else.
+  ReadOutcome ReadIntoScratch(net::const_buffer& fresh, boost::system::error_code& ec);
   void SeenEof();
 
   ConnectionPool& pool_;

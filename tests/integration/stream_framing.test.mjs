@@ -1,9 +1,10 @@
 // Streams whose upstream bytes arrive in awkward pieces: a raw TCP upstream writes its response a few bytes
 // at a time (chunk-size lines, the CRLF after a chunk and SSE events all split across writes), in one burst,
-// or without chunked framing (Content-Length, or a body ended by closing the connection). The gateway reads
-// plain-TCP streams with a per-worker buffer once the socket is readable (Exchange::WaitReadable /
-// ReadAvailable) and gives its read buffers back between reads: every event must still arrive whole, in
-// order, with the usage it carried, and a pooled connection must serve the next request. The upstream's
+// in a flood larger than one read, or without chunked framing (Content-Length, or a body ended by closing the
+// connection). The gateway reads plain-TCP streams through per-worker buffers once the socket is readable
+// (Exchange::WaitReadable / ReadAvailable) and gives its read buffers back between reads: every event must
+// still arrive whole, in order, with the usage it carried, and a pooled connection must serve the next
+// request. The upstream's
 // rate-limit and request-id headers reach the client; its other headers do not.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +12,12 @@ import { createServer } from 'node:net';
 import { startGateway, gatewayConfig, sleep } from './lib/harness.mjs';
 
 const kEvents = 40;
+// A flood: one write of ~90 KB, more than a read takes, so reads end inside chunk headers and chunk bodies.
+const kFloodEvents = 600;
+const eventCount = (model) => (model.endsWith('-flood') ? kFloodEvents : kEvents);
 
 function sseEvents(model) {
+  const kEvents = eventCount(model);
   const out = [];
   out.push({ id: 'c1', object: 'chat.completion.chunk', created: 1, model, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] });
   for (let i = 0; i < kEvents; ++i)
@@ -40,6 +45,8 @@ function responseBytes(mode, model) {
   return { head: head('Transfer-Encoding: chunked\r\n'), body: chunks, close: false };
 }
 
+const kModels = ['chunked-bytes', 'chunked-burst', 'chunked-flood', 'length-bytes', 'length-flood', 'close-bytes',
+  'close-burst'];
 let upstream; let gw; const seen = [];
 before(async () => {
   upstream = createServer((sock) => {
@@ -56,7 +63,7 @@ before(async () => {
       const [mode, pace] = body.model.split('-');  // e.g. "chunked-bytes", "chunked-burst", "length-bytes"
       const { head, body: pieces, close } = responseBytes(mode, body.model);
       const all = Buffer.from(head + pieces.join(''), 'latin1');
-      if (pace === 'burst') {
+      if (pace === 'burst' || pace === 'flood') {
         sock.write(all);
       } else {
         // 1 to 7 bytes per write with a pause after each: every boundary lands mid-token somewhere.
@@ -73,7 +80,7 @@ before(async () => {
   await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${upstream.address().port}`;
   const models = {};
-  for (const m of ['chunked-bytes', 'chunked-burst', 'length-bytes', 'close-bytes', 'close-burst'])
+  for (const m of kModels)
     models[m] = { provider: 'raw', model: m };
   gw = await startGateway(gatewayConfig(url, {
     providers: { raw: { type: 'openai_compatible', base_url: url, api_key: 'sk-raw' } },
@@ -101,8 +108,9 @@ async function streamThrough(model) {
   return datas;
 }
 
-for (const model of ['chunked-bytes', 'chunked-burst', 'length-bytes', 'close-bytes', 'close-burst']) {
+for (const model of kModels) {
   test(`${model}: every event arrives whole and in order`, async () => {
+    const kEvents = eventCount(model);
     for (let round = 0; round < 2; ++round) {  // the second round reuses the pooled connection where there is one
       const datas = await streamThrough(model);
       assert.equal(datas.at(-1), '[DONE]');
