@@ -328,9 +328,9 @@ done
 for ((round = 1; round <= ROUNDS; round++)); do
   for target in direct nginx sluice; do
     out=$(taskset -c "$LOAD_CPU" "$CLIENT" paced --port "$(target_port "$target" 0)" --body "$WORK/body_plain.json" \
-      --rate "$RATE" --duration "$DURATION" --warmup 50) || true  # errors are in the record and the report
+      --rate "$RATE" --duration "$DURATION" --warmup 50 --emit-latencies 1) || true  # errors: in the report
     record "{\"kind\":\"paced\",\"round\":$round,\"target\":\"$target\",\"client\":$out}"
-    log "paced $target (round $round): $out"
+    log "paced $target (round $round): $(sed 's/,"latencies_us":\[[^]]*\]//' <<<"$out")"
   done
 done
 

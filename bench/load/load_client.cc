@@ -1,6 +1,7 @@
 // load_client: the two clients bench/load/compare.sh needs that wrk cannot be:
 //   paced  one keep-alive connection, one request every 1/rate seconds on an absolute schedule, each
-//          request's latency (send → last body byte) measured; prints percentiles as one JSON line.
+//          request's latency (send → last body byte) measured; prints percentiles as one JSON line
+//          (with --emit-latencies 1, every latency too, so that runs can be pooled).
 //   hold   open N connections, each sending one streaming request, and keep them all open; prints
 //          {"event":"held",...} once every stream has its first SSE event (or failed), holds for
 //          --hold-s seconds, then prints {"event":"done",...} and exits (closing every connection).
@@ -47,6 +48,7 @@ struct Options {
   double rate = 100;         // paced: requests per second
   double duration_s = 10;    // paced: measured seconds
   int warmup = 50;           // paced: requests sent first and not measured
+  bool emit_latencies = false;  // paced: every measured latency in the output, for pooling across runs
   int conns = 10000;         // hold: connections
   int open_parallel = 256;   // hold: connections still waiting for their first event, at most
   double hold_s = 8;         // hold: seconds to keep everything open after "held"
@@ -84,6 +86,7 @@ Options ParseArgs(int argc, char** argv) {
     else if (a == "--rate") o.rate = std::stod(v);
     else if (a == "--duration") o.duration_s = std::stod(v);
     else if (a == "--warmup") o.warmup = std::stoi(v);
+    else if (a == "--emit-latencies") o.emit_latencies = v == "1";
     else if (a == "--conns") o.conns = std::stoi(v);
     else if (a == "--open-parallel") o.open_parallel = std::stoi(v);
     else if (a == "--hold-s") o.hold_s = std::stod(v);
@@ -202,9 +205,15 @@ int RunPaced(const Options& o) {
   if (!lat.empty()) mean /= static_cast<double>(lat.size());
   std::printf(
       "{\"mode\":\"paced\",\"requests\":%zu,\"errors\":%d,\"reconnects\":%d,\"late\":%d,\"rate\":%.0f,"
-      "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"mean_us\":%.1f}\n",
+      "\"p50_us\":%.1f,\"p90_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f,\"mean_us\":%.1f",
       lat.size(), errors, reconnects, late, o.rate, Percentile(lat, 50), Percentile(lat, 90),
       Percentile(lat, 99), lat.empty() ? 0.0 : static_cast<double>(lat.back()) / 1000.0, mean);
+  if (o.emit_latencies) {
+    std::printf(",\"latencies_us\":[");
+    for (size_t i = 0; i < lat.size(); ++i) std::printf("%s%.1f", i ? "," : "", static_cast<double>(lat[i]) / 1000.0);
+    std::printf("]");
+  }
+  std::printf("}\n");
   return errors == 0 ? 0 : 1;
 }
 
