@@ -15,6 +15,8 @@
 namespace sluice::server {
 namespace {
 
+constexpr size_t kIdleRead = 4096;  // what the wait for a request's first bytes reads
+
 using Request = http::request<http::string_body>;
 
 // The connection guard keeps the process-wide connection count and the worker's session registry exact.
@@ -254,10 +256,23 @@ Awaitable<void> Session<Stream>::Run() {
     if (buffer_.size() == 0) {
       idle_ = true;
       ArmDeadline(server_cfg.timeouts.idle_keepalive);
-      auto [ec, n] = co_await stream_.async_read_some(buffer_.prepare(4096), kUseTuple);
+      // A plain socket waits for the next request without the recv that finds nothing (read_drained.h).
+      boost::system::error_code ec;
+      size_t n = 0;
+      bool edge_completes = false;
+      bool read_now = false;
+      if constexpr (std::is_same_v<Stream, upstream::Socket>)
+        read_now = upstream::ReadBeforeWait(stream_, buffer_.prepare(kIdleRead), ec, n, edge_completes);
+      if (!read_now) {
+        auto [aec, an] = co_await stream_.async_read_some(buffer_.prepare(kIdleRead), kUseTuple);
+        ec = aec;
+        n = an;
+      }
       idle_ = false;
       if (ec || n == 0) break;
       buffer_.commit(n);
+      if constexpr (std::is_same_v<Stream, upstream::Socket>)
+        upstream::MarkIfDrained(stream_, edge_completes, n, kIdleRead);
     }
     // The request keeps the snapshot it started with, whatever a reload does meanwhile.
     std::shared_ptr<const Runtime> rt_hold = worker_.runtime_ptr;

@@ -7,9 +7,12 @@
 // Thread rule: one stream, one coroutine.
 #pragma once
 
+#include <type_traits>
+
 #include <boost/beast/core/read_size.hpp>
 
 #include "upstream/asio.h"
+#include "upstream/read_drained.h"
 
 namespace sluice::upstream {
 
@@ -41,7 +44,19 @@ Awaitable<boost::system::error_code> ReadHttp(Stream& stream, beast::flat_buffer
     }
     const size_t size = beast::read_size(buffer, 65536);
     if (size == 0) co_return http::error::buffer_overflow;
-    auto [rec, n] = co_await stream.async_read_some(buffer.prepare(size), kUseTuple);
+    // On a plain socket, a keep-alive connection's next message is waited for without the recv that finds
+    // nothing (read_drained.h).
+    boost::system::error_code rec;
+    size_t n = 0;
+    bool read_now = false;
+    bool edge_completes = false;
+    if constexpr (std::is_same_v<Stream, Socket>)
+      read_now = ReadBeforeWait(stream, buffer.prepare(size), rec, n, edge_completes);
+    if (!read_now) {
+      auto [arec, an] = co_await stream.async_read_some(buffer.prepare(size), kUseTuple);
+      rec = arec;
+      n = an;
+    }
     if (rec == net::error::eof) {
       if (!parser.got_some()) co_return http::error::end_of_stream;
       parser.put_eof(ec);  // completes a message delimited by the close, or partial_message
@@ -49,6 +64,7 @@ Awaitable<boost::system::error_code> ReadHttp(Stream& stream, beast::flat_buffer
     }
     if (rec) co_return rec;
     buffer.commit(n);
+    if constexpr (std::is_same_v<Stream, Socket>) MarkIfDrained(stream, edge_completes, n, size);
   }
 }
 

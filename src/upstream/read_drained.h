@@ -136,4 +136,33 @@ inline bool PeerClosedAtLastEdge(Socket&) { return true; }
 inline void MarkReadDrained(Socket&) {}
 #endif
 
+// The two halves of an async read of a plain socket that waits without a recv that finds nothing, for a
+// coroutine that cannot hand its wait to a helper: ReadBeforeWait before the async read, MarkIfDrained after.
+//
+// ReadBeforeWait: where Asio would try a recv first, tries it here instead (Asio would post what it finds).
+// True when that recv settled the read (bytes, end of file or an error in `ec` and `n`): then skip the async
+// read. False on EAGAIN (the socket is then marked drained) or when nothing was tried; `edge_completes` says
+// whether the async read can complete only from an edge.
+inline bool ReadBeforeWait(Socket& socket, net::mutable_buffer into, boost::system::error_code& ec, size_t& n,
+                           bool& edge_completes) {
+  edge_completes = false;
+  if (!WatchPeerClose(socket)) return false;
+  if (ReadTriesFirst(socket)) {
+    if (!socket.non_blocking()) socket.non_blocking(true, ec);  // the async operations do not mind the flag
+    n = socket.read_some(into, ec);
+    if (ec != net::error::would_block && ec != net::error::try_again) return true;
+    ec = {};
+    n = 0;
+    MarkReadDrained(socket);  // an empty queue and no FIN
+  }
+  edge_completes = !ReadTriesFirst(socket);
+  return false;
+}
+
+// After the async read of `want` bytes returned `n`: a short read completed from an edge that showed no FIN
+// leaves the socket empty, so the next read waits for the next edge.
+inline void MarkIfDrained(Socket& socket, bool edge_completes, size_t n, size_t want) {
+  if (edge_completes && n < want && !PeerClosedAtLastEdge(socket)) MarkReadDrained(socket);
+}
+
 }  // namespace sluice::upstream
