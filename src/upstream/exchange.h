@@ -67,8 +67,8 @@ class Exchange {
   // Streams over plain TCP: WaitReadable waits for bytes and reads them into the connection's small stream
   // buffer (returning at once when bytes are buffered already), then ReadAvailable parses them into the
   // caller's buffer without suspending, so a per-worker buffer serves every stream (nothing can overwrite it
-  // between the parse and its use). TLS connections use ReadSome: OpenSSL may hold decrypted bytes the
-  // socket no longer shows.
+  // between the parse and its use); what more the socket holds it reads through the pool's scratch, in one
+  // recv. TLS connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
   Awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
   // WaitReadable for a caller driven by callbacks: the result when no wait is needed; otherwise the wait is
