@@ -344,16 +344,15 @@ done
 # falls behind reads several events at once, so this also measures how well it batches.
 CAPPED_CG=""
 if ((CAPPED_SHARE > 0)); then
+  period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))  # the quota's floor is 1 ms
   if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then  # cgroup v1
     CAPPED_CG=/sys/fs/cgroup/cpu/sluice-compare-$$
     mkdir -p "$CAPPED_CG"
-    period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))  # the quota's floor is 1 ms
     echo "$period" >"$CAPPED_CG/cpu.cfs_period_us"
     echo $((period * CAPPED_SHARE / 100)) >"$CAPPED_CG/cpu.cfs_quota_us"
   elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
     CAPPED_CG=/sys/fs/cgroup/sluice-compare-$$  # cgroup v2
     mkdir -p "$CAPPED_CG"
-    period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))
     echo "$((period * CAPPED_SHARE / 100)) $period" >"$CAPPED_CG/cpu.max"
   else
     log "no writable cgroup CPU controller: the capped streaming run is skipped"

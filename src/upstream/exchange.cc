@@ -263,7 +263,7 @@ core::Result<bool> Exchange::EndWait(const WaitPlan& plan, const boost::system::
     conn_->buffer.commit(n);
     drained_ = n < plan.want;
     // Completed from the reactor's edge handling: nothing else ran on this thread since the recv.
-    if (drained_ && plan.edge_completes && !PeerClosedAtLastEdge(*conn_->plain)) MarkReadDrained(*conn_->plain);
+    MarkIfDrained(*conn_->plain, plan.edge_completes, n, plan.want);
   }
   return true;
 }
