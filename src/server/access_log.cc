@@ -69,6 +69,7 @@ void AccessLog::Flush() {
   if (buffer_.empty()) return;
   WriteAll(buffer_);
   buffer_.clear();
+  flush_timer_woken_ = false;
 }
 
 void LogEvent(std::string_view level, std::string_view event, std::string_view message,

@@ -1,9 +1,9 @@
 // Watches the client connection while the gateway waits on an upstream: if the client closes, the upstream
 // exchange is cancelled at once (the provider stops generating, and billing, for nobody).
-// On plain TCP the watch is one readiness wait on the client socket with a plain callback, and Stop() ends
-// it synchronously: no coroutine, no timer, nothing to await on the request path. A TLS watch has a record
-// read in flight that must finish before the connection is read again, so Stop() may return false and
-// Ended() is then awaited.
+// On plain TCP the watch is a one-byte MSG_PEEK read of the client socket with a plain callback, and Stop()
+// ends it synchronously: no coroutine, no timer, nothing to await on the request path. A TLS watch has a
+// record read in flight that must finish before the connection is read again, so Stop() may return false
+// and Ended() is then awaited.
 // Thread rule: one worker.
 #pragma once
 

@@ -1,9 +1,6 @@
 #include "server/http_session.h"
 
-#include <sys/socket.h>
-
 #include <array>
-#include <cerrno>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -44,7 +41,7 @@ class Session final : public SessionBase, public ClientIo {
   ~Session() {
     if (watch_slot_) {
       watch_slot_->session = nullptr;
-      WaitHandler::Release(watch_slot_);
+      PeekHandler::Release(watch_slot_);
     }
   }
   Session(const Session&) = delete;
@@ -84,10 +81,13 @@ class Session final : public SessionBase, public ClientIo {
     watch_listener_ = &listener;
     ++watch_generation_;
     if constexpr (std::is_same_v<Stream, upstream::Socket>) {
-      // A readiness wait with a plain callback: no coroutine, no buffer. Waits never read speculatively,
-      // so a quiet client costs no syscall beyond the wait's registration.
+      // A one-byte MSG_PEEK read with a plain callback: no coroutine, and a pipelined request stays in the
+      // socket for the session. On a socket marked drained it waits for the next edge with no syscall (a
+      // readiness wait would cost an epoll_ctl each time, read_drained.h).
       if (!watch_slot_) watch_slot_ = new WatchSlot{this};
-      Sock().async_wait(tcp::socket::wait_read, WaitHandler(watch_slot_, watch_generation_));
+      upstream::PeekBeforeWatch(Sock());
+      Sock().async_receive(net::buffer(&watch_slot_->peeked, 1), tcp::socket::message_peek,
+                           PeekHandler(watch_slot_, watch_generation_));
     } else {
       // TLS: a close_notify alert is bytes on the wire, so the record layer must read to tell.
       net::co_spawn(worker_.ioc, TlsWatch(watch_generation_), net::detached);
@@ -96,7 +96,7 @@ class Session final : public SessionBase, public ClientIo {
   void StopWatching() override {
     if (!watch_listener_) return;
     if constexpr (std::is_same_v<Stream, upstream::Socket>) {
-      // The wait is cancelled (a stale wait would keep the next request's read from being tried at once);
+      // The peek is cancelled (a stale one would keep the next request's read from being tried at once);
       // its handler finds a newer generation and does nothing. No write is in flight here: the proxy never
       // stops the watch while it writes.
       DisconnectListener* listener = std::exchange(watch_listener_, nullptr);
@@ -116,7 +116,7 @@ class Session final : public SessionBase, public ClientIo {
   }
   std::string_view PeerAddress() const override { return peer_; }
   void ReleaseReadBuffer() override {
-    // Plain TCP watches with async_wait (no buffer); a TLS watch has a read pending into buffer_.
+    // Plain TCP watches by peeking into its slot; a TLS watch has a read pending into buffer_.
     if constexpr (std::is_same_v<Stream, upstream::Socket>) {
       if (buffer_.size() == 0) buffer_.shrink_to_fit();
     }
@@ -151,22 +151,24 @@ class Session final : public SessionBase, public ClientIo {
   // GCC 12 miscompiles temporaries with destructors inside co_await expressions: callers pass named values.
   Awaitable<bool> ReplyAndClose(const core::Error& error);
 
-  // The plain-TCP watch's wait may complete after its session ended (a cancelled wait's handler runs
-  // later), so the handler reaches the session through this slot; the last of its holders frees it.
+  // The plain-TCP watch's peek may complete after its session ended (a cancelled read's handler runs
+  // later), so the handler reaches the session, and the peek its byte, through this slot; the last of its
+  // holders frees it.
   struct WatchSlot {
     Session* session;  // null once the session has ended
     unsigned holders = 1;
+    char peeked = 0;
   };
-  class WaitHandler {
+  class PeekHandler {
    public:
-    WaitHandler(WatchSlot* slot, uint32_t generation) : slot_(slot), generation_(generation) { ++slot_->holders; }
-    WaitHandler(WaitHandler&& other) noexcept
+    PeekHandler(WatchSlot* slot, uint32_t generation) : slot_(slot), generation_(generation) { ++slot_->holders; }
+    PeekHandler(PeekHandler&& other) noexcept
         : slot_(std::exchange(other.slot_, nullptr)), generation_(other.generation_) {}
-    WaitHandler(const WaitHandler&) = delete;
-    WaitHandler& operator=(const WaitHandler&) = delete;
-    ~WaitHandler() { Release(slot_); }
-    void operator()(boost::system::error_code ec) {
-      if (slot_->session) slot_->session->OnWatchWait(ec, generation_);
+    PeekHandler(const PeekHandler&) = delete;
+    PeekHandler& operator=(const PeekHandler&) = delete;
+    ~PeekHandler() { Release(slot_); }
+    void operator()(boost::system::error_code ec, size_t /*peeked*/) {
+      if (slot_->session) slot_->session->OnWatchPeek(ec, generation_);
     }
     static void Release(WatchSlot* slot) {
       if (slot && --slot->holders == 0) delete slot;
@@ -176,20 +178,17 @@ class Session final : public SessionBase, public ClientIo {
     WatchSlot* slot_;
     uint32_t generation_;
   };
-  void OnWatchWait(boost::system::error_code ec, uint32_t generation) {
-    if (generation != watch_generation_ || !watch_listener_) return;  // stopped, or an older watch's wait
+  void OnWatchPeek(boost::system::error_code ec, uint32_t generation) {
+    if (generation != watch_generation_ || !watch_listener_) return;  // stopped, or an older watch's peek
     DisconnectListener* listener = std::exchange(watch_listener_, nullptr);
-    // Readable: EOF or an error means the client left; bytes mean a pipelined request, left in the socket
-    // for the session.
-    bool gone = false;
-    if (!ec) {
-      char byte;
-      ssize_t n = ::recv(Sock().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-      gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
-    } else if (ec != net::error::operation_aborted) {
-      gone = true;
+    // A peeked byte is a pipelined request, left in the socket for the session. End of file or an error
+    // means the client left. Asio then marks the socket drained (it takes a read of nothing for an
+    // exhausted stream), so the session must not wait on it for another request: no edge would come.
+    const bool gone = ec && ec != net::error::operation_aborted;
+    if (gone) {
+      peer_left_ = true;
+      listener->OnClientGone();
     }
-    if (gone) listener->OnClientGone();
     listener->OnWatchEnded();
   }
   Awaitable<void> TlsWatch(uint32_t generation) {
@@ -208,6 +207,7 @@ class Session final : public SessionBase, public ClientIo {
   std::string peer_;
   beast::flat_buffer buffer_{64 * 1024};
   bool idle_ = false;
+  bool peer_left_ = false;  // a watch saw the client close or fail
   DisconnectListener* watch_listener_ = nullptr;  // the watch under way, if any
   uint32_t watch_generation_ = 0;
   bool watch_stop_requested_ = false;  // TLS: the watch's read was cancelled by StopWatching
@@ -251,7 +251,7 @@ Awaitable<void> Session<Stream>::Run() {
   if (!co_await Handshake()) co_return;
   const auto& server_cfg = worker_.runtime().config->server;
   for (;;) {
-    if (worker_.shared.draining.load(std::memory_order_relaxed)) break;
+    if (worker_.shared.draining.load(std::memory_order_relaxed) || peer_left_) break;
     // Wait for the first byte of the next request under the idle keep-alive deadline.
     if (buffer_.size() == 0) {
       idle_ = true;

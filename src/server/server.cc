@@ -19,6 +19,7 @@
 #include "server/load_scraper.h"
 #include "server/worker.h"
 #include "tokenizer/registry.h"
+#include "upstream/deadline_sweep.h"
 
 namespace sluice::server {
 
@@ -101,24 +102,17 @@ std::string Format(const tcp::endpoint& ep) {
   return host + ":" + std::to_string(ep.port());
 }
 
-// Fires the worker's socket deadlines (see upstream/deadline.h).
-Awaitable<void> SweepLoop(WorkerContext& worker) {
-  net::steady_timer timer(worker.ioc);
-  for (;;) {
-    timer.expires_after(upstream::kSweepInterval);
-    auto [ec] = co_await timer.async_wait(kUseTuple);
-    if (ec) co_return;
-    worker.deadlines.Sweep(upstream::Clock::now());
-  }
-}
-
-// Keeps the per-worker access log flowing even when traffic is light.
+// Keeps the per-worker access log flowing when traffic is light: writes what is buffered 250 ms after the first
+// line since the last write, and sleeps while no line comes. Runs until the io_context stops (draining too:
+// the lines of the requests that finish then arrive as promptly).
 Awaitable<void> FlushLoop(WorkerContext& worker) {
   net::steady_timer timer(worker.ioc);
-  while (!worker.shared.draining.load(std::memory_order_relaxed)) {
-    timer.expires_after(std::chrono::milliseconds(250));
-    co_await timer.async_wait(kUseTuple);
-    worker.access_log.Flush();
+  worker.access_log.WakeOnFirstLine(&timer);
+  for (;;) {
+    if (worker.access_log.pending()) timer.expires_after(std::chrono::milliseconds(250));
+    else timer.expires_at(net::steady_timer::time_point::max());
+    auto [ec] = co_await timer.async_wait(kUseTuple);
+    if (!ec) worker.access_log.Flush();  // else woken by a first line: the 250 ms start now
   }
 }
 
@@ -251,7 +245,7 @@ int Run(std::shared_ptr<const config::Config> config) {
     WorkerContext& w = *workers[i];
     net::co_spawn(w.ioc, AcceptLoop(w, acceptors[i]), net::detached);
     net::co_spawn(w.ioc, FlushLoop(w), net::detached);
-    net::co_spawn(w.ioc, SweepLoop(w), net::detached);
+    net::co_spawn(w.ioc, upstream::SweepDeadlines(w.ioc, w.deadlines), net::detached);
     threads.emplace_back([&w] {
       try {
         w.ioc.run();

@@ -40,8 +40,10 @@ struct WorkerContext {
   SharedState& shared;
   // One thread per io_context and no cross-thread I/O: the reactor's per-descriptor locks are skipped.
   // (The scheduler keeps its lock: the resolver thread and the drain signal post into it.)
+  // Declared before the io_context so it outlives it: destroying the io_context destroys the coroutine frames
+  // still pending, and their Deadline nodes unlink from this list (the sweep's frame detaches from it).
+  upstream::DeadlineList deadlines;  // fired by upstream::SweepDeadlines
   net::io_context ioc{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
-  upstream::DeadlineList deadlines;  // swept every upstream::kSweepInterval
   upstream::ConnectionPool pool;
   // The config snapshot this worker serves new requests with. A request holds its own reference for its
   // whole life (a reload never pulls a snapshot from under it); everything below that belongs to a snapshot is

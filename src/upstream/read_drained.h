@@ -27,7 +27,11 @@
 // which costs only the recv.
 #pragma once
 
+#include <sys/socket.h>
+
 #include <boost/version.hpp>
+
+#include <cerrno>
 
 #include "upstream/deadline.h"
 
@@ -157,6 +161,17 @@ inline bool ReadBeforeWait(Socket& socket, net::mutable_buffer into, boost::syst
   }
   edge_completes = !ReadTriesFirst(socket);
   return false;
+}
+
+// Before a read-readiness watch (a MSG_PEEK read of one byte): where Asio would try that peek first, tries
+// it here, and an empty queue marks the socket drained. The watch then waits for the next edge with no
+// syscall at all, and so does the read that follows a watch cancelled before any edge came. (A readiness
+// wait, async_wait, is never speculative: Asio re-arms the descriptor with an epoll_ctl each time.)
+inline void PeekBeforeWatch(Socket& socket) {
+  if (!WatchPeerClose(socket) || !ReadTriesFirst(socket)) return;
+  char byte;
+  const ssize_t n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) MarkReadDrained(socket);
 }
 
 // After the async read of `want` bytes returned `n`: a short read completed from an edge that showed no FIN

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { connect } from 'node:net';
 import { startMock, startGateway, gatewayConfig, metricValue, waitFor, sleep } from './lib/harness.mjs';
 import { startCaptureUpstream, chatCompletionBody } from './lib/capture_upstream.mjs';
 import { post, stream, rawExchange, isOpenAiError, seenBodies } from './lib/proxy_client.mjs';
@@ -96,6 +97,7 @@ before(async () => {
       'close-delimited-cut': { provider: 'capture' },
       'long-stream': { provider: 'mock', model: 'mock-tps-20-chunks-100' },
       'slow-answer': { provider: 'mock', model: 'mock-delay-3000ms' },
+      'short-delay': { provider: 'mock', model: 'mock-delay-400ms' },
       'passthrough-*': { provider: 'mock' },
     },
   }));
@@ -123,6 +125,51 @@ test('pipelined requests on one connection are answered in order', async () => {
   const i2 = r.text.indexOf('"chat.completion"');
   const i3 = r.text.indexOf('"object":"list"');
   assert.ok(i1 > 0 && i1 < i2 && i2 < i3, 'responses in request order');
+});
+
+// A raw connection that records what comes back and when it closes.
+function rawConnection(hostPort) {
+  const i = hostPort.lastIndexOf(':');
+  const sock = connect(Number(hostPort.slice(i + 1)), hostPort.slice(0, i));
+  const parts = [];
+  let closed = false;
+  sock.on('data', (d) => parts.push(d));
+  sock.on('error', () => {});
+  sock.on('close', () => { closed = true; });
+  const opened = new Promise((resolve) => sock.on('connect', resolve));
+  return { sock, opened, text: () => Buffer.concat(parts).toString('latin1'), closed: () => closed };
+}
+const rawChat = (model, extraHeaders = '') => {
+  const body = JSON.stringify(chat(model));
+  return `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${extraHeaders}` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+};
+
+// The disconnect watch peeks at the client socket while the upstream answers: bytes of a next request that
+// arrive meanwhile must stay in the socket for the session, not be taken for a disconnect or lost.
+test('a request pipelined while the one before it is still being answered is answered next', async () => {
+  const c = rawConnection(gw.http);
+  await c.opened;
+  c.sock.write(rawChat('short-delay'));
+  await sleep(150);
+  c.sock.write('GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  await waitFor(() => c.closed(), { timeoutMs: 5000 });
+  const statuses = [...c.text().matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
+  assert.deepEqual(statuses, ['200', '200']);
+  assert.ok(c.text().indexOf('"chat.completion"') < c.text().indexOf('"object":"list"'), 'answers in request order');
+});
+
+test('a client that half-closes after its request is taken as gone: upstream cancelled, connection closed', async () => {
+  const before = await mock.stats();
+  const c = rawConnection(gw.http);
+  await c.opened;
+  c.sock.write(rawChat('slow-answer'));
+  await waitFor(async () => (await mock.stats()).chat_requests > before.chat_requests);
+  c.sock.end();
+  await waitFor(async () => (await mock.stats()).client_disconnects > before.client_disconnects, { timeoutMs: 2000 });
+  await waitFor(() => c.closed(), { timeoutMs: 2000 });
+  assert.equal(c.text(), '', 'nothing is answered to a client that left');
+  await waitFor(async () => metricValue(await gw.metrics(), 'sluice_connections_open') === 0);
 });
 
 test('chunked request body and Expect: 100-continue', async () => {

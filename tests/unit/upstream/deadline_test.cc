@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
+#include "upstream/deadline_sweep.h"
+
 namespace sluice::upstream {
 namespace {
 
@@ -10,10 +14,25 @@ using std::chrono::milliseconds;
 
 class DeadlineTest : public ::testing::Test {
  protected:
+  DeadlineList list;  // outlives the io_context, whose destruction ends a sweep loop that detaches from it
   net::io_context ioc;
   Socket socket{ioc.get_executor()};
-  DeadlineList list;
   Clock::time_point t0 = Clock::now();
+
+  // Connects `socket` to a peer that never writes and starts a read on it that can only end through a
+  // deadline; `read_result` is set when it ends.
+  void StartReadThatOnlyADeadlineEnds() {
+    acceptor.emplace(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+    acceptor->async_accept(peer, [](boost::system::error_code) {});
+    socket.connect(acceptor->local_endpoint());
+    ioc.run_one();
+    ioc.restart();  // run_one() may have left the context stopped
+    socket.async_read_some(net::buffer(&byte, 1), [this](boost::system::error_code ec, size_t) { read_result = ec; });
+  }
+  std::optional<tcp::acceptor> acceptor;
+  Socket peer{ioc.get_executor()};
+  char byte = 0;
+  std::optional<boost::system::error_code> read_result;
 };
 
 TEST_F(DeadlineTest, FiresOnlyWhenDue) {
@@ -100,26 +119,76 @@ TEST_F(DeadlineTest, ASweepAfterALongPauseFiresEverythingDue) {
 }
 
 TEST_F(DeadlineTest, ExpiryCancelsThePendingOperation) {
-  // A connected pair: the read on `socket` can only end through the deadline.
-  tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
-  Socket peer(ioc.get_executor());
-  acceptor.async_accept(peer, [](boost::system::error_code) {});
-  socket.connect(acceptor.local_endpoint());
-  ioc.run_one();
+  StartReadThatOnlyADeadlineEnds();
   Deadline d(list);
-  char byte;
-  boost::system::error_code result;
-  bool done = false;
-  socket.async_read_some(net::buffer(&byte, 1), [&](boost::system::error_code ec, size_t) {
-    result = ec;
-    done = true;
-  });
   d.Arm(socket, Clock::now());
   list.Sweep(Clock::now());
-  ioc.restart();  // run_one() above may have left the context stopped
   ioc.run_for(std::chrono::seconds(2));
-  EXPECT_TRUE(done);
-  EXPECT_EQ(result, net::error::operation_aborted);
+  EXPECT_EQ(read_result, net::error::operation_aborted);
+  EXPECT_TRUE(d.expired());
+}
+
+struct CountingWaker final : SweepWaker {
+  void WakeSweep() override { ++wakes; }
+  int wakes = 0;
+};
+
+TEST_F(DeadlineTest, TheSweepSleepsUntilTheEarliestArmedTickAndNotAtAllWhenNothingIsArmed) {
+  CountingWaker waker;
+  list.Sweep(t0);
+  EXPECT_EQ(list.NextSweepAt(&waker), Clock::time_point::max());
+  Deadline late(list);
+  late.Arm(socket, t0 + std::chrono::seconds(2));
+  EXPECT_EQ(waker.wakes, 1) << "armed before a sweep that was never scheduled";
+  Clock::time_point next = list.NextSweepAt(&waker);
+  EXPECT_GE(next, t0 + std::chrono::seconds(2));
+  EXPECT_LE(next, t0 + std::chrono::seconds(2) + kSweepInterval);
+
+  Deadline early(list);
+  early.Arm(socket, t0 + milliseconds(500));
+  EXPECT_EQ(waker.wakes, 2) << "due before the scheduled sweep: the sweep is woken";
+  Deadline between(list);
+  between.Arm(socket, t0 + milliseconds(700));
+  late.Arm(socket, t0 + std::chrono::seconds(3));
+  EXPECT_EQ(waker.wakes, 2) << "the sweep already runs before these";
+  next = list.NextSweepAt(&waker);
+  EXPECT_GE(next, t0 + milliseconds(500));
+  EXPECT_LE(next, t0 + milliseconds(500) + kSweepInterval);
+
+  early.Disarm();
+  between.Disarm();
+  next = list.NextSweepAt(&waker);
+  EXPECT_GE(next, t0 + std::chrono::seconds(3));
+  EXPECT_LE(next, t0 + std::chrono::seconds(3) + kSweepInterval);
+  late.Disarm();
+  EXPECT_EQ(list.NextSweepAt(&waker), Clock::time_point::max());
+  EXPECT_EQ(waker.wakes, 2);
+}
+
+TEST_F(DeadlineTest, ADeadlineInALaterRevolutionIsLookedAtNoLaterThanItIsDue) {
+  list.Sweep(t0);
+  Deadline d(list);
+  d.Arm(socket, t0 + std::chrono::seconds(60));  // more than two revolutions of 25.6 s ahead
+  Clock::time_point next = list.NextSweepAt(nullptr);
+  EXPECT_LE(next, t0 + std::chrono::seconds(60));
+  EXPECT_EQ(list.Sweep(next), 0u);
+  while (next < t0 + std::chrono::seconds(60)) {
+    next = list.NextSweepAt(nullptr);
+    list.Sweep(next);
+  }
+  EXPECT_TRUE(d.expired());
+  EXPECT_LE(next, t0 + std::chrono::seconds(60) + kSweepInterval);
+}
+
+TEST_F(DeadlineTest, TheSweepLoopAsleepWithNothingArmedWakesForANewDeadline) {
+  StartReadThatOnlyADeadlineEnds();
+  net::co_spawn(ioc, SweepDeadlines(ioc, list), net::detached);
+  ioc.poll();  // the sweep schedules itself: nothing is armed, so it sleeps with no end
+  Deadline d(list);
+  d.Arm(socket, Clock::now() + milliseconds(50));
+  for (auto limit = Clock::now() + std::chrono::seconds(5); !read_result && Clock::now() < limit;)
+    ioc.run_one_for(milliseconds(100));
+  EXPECT_EQ(read_result, net::error::operation_aborted);
   EXPECT_TRUE(d.expired());
 }
 
