@@ -1,8 +1,11 @@
 // See anthropic_passthrough.h.
 #include "dialect/anthropic_passthrough.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+
+#include <array>
 
 #include "core/error.h"
 #include "dialect/json_validate.h"
@@ -112,8 +115,11 @@ AnthropicEventInfo InspectAnthropicEvent(std::string_view type, std::string_view
   }
   bool is_error = type == "error";
   if (type != "message_start" && type != "message_delta" && !is_error) return info;
+  // These events are a few hundred bytes: the tree fits on the stack, with no heap allocation per node.
+  std::array<unsigned char, 4096> stack_buffer;
+  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
   boost::system::error_code ec;
-  json::value v = json::parse(data, ec);
+  json::value v = json::parse(data, ec, &mr);
   if (ec || !v.is_object()) {
     if (is_error) {
       info.is_error = true;

@@ -1,9 +1,11 @@
 #include "dialect/openai_response.h"
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -499,8 +501,11 @@ ChunkInfo InspectChunk(std::string_view data, TokenUsage& usage) {
   bool may_usage = hits.usage_object;
   bool may_error = hits.error;  // a key, or "object":"error"
   if (!may_usage && !may_error) return info;
+  // A usage chunk is a few hundred bytes: its tree fits on the stack, with no heap allocation per node.
+  std::array<unsigned char, 4096> stack_buffer;
+  json::monotonic_resource mr(stack_buffer.data(), stack_buffer.size());
   boost::system::error_code ec;
-  json::value v = json::parse(data, ec);
+  json::value v = json::parse(data, ec, &mr);
   if (ec || !v.is_object()) return info;
   const json::object& o = v.get_object();
   if (IsErrorPayload(o)) {
