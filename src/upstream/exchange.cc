@@ -297,6 +297,7 @@ Exchange::ReadOutcome Exchange::ReadNow(net::mutable_buffer into, size_t& n, boo
   }
   if (ec) return ReadOutcome::kFailed;
   drained_ = n < into.size();
+  if (drained_ && conn_->peer_close_watched) MarkAfterShortRecv(socket);
   return ReadOutcome::kBytes;
 }
 

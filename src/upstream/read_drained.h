@@ -17,9 +17,11 @@
 //   then.
 // - A short read alone does not show a pending end of stream: the recv that returns the last bytes also
 //   consumes the peer's FIN, and no further edge follows. So the socket is registered for EPOLLRDHUP once
-//   (WatchPeerClose), and a mark after an async read is made only when the events that completed it carry
-//   no RDHUP (PeerClosedAtLastEdge). A FIN that arrives after those events were taken raises a new edge.
-//   A recv that returns EAGAIN shows an empty queue and no FIN, so a mark after it is always safe.
+//   (WatchPeerClose), and a mark after a short read is made only when the events last taken for the socket
+//   carry no RDHUP (PeerClosedAtLastEdge): for an async read, the events that completed it; for a
+//   synchronous recv, the last edge handled before it. A FIN that arrives after those events were taken
+//   raises a new edge. A recv that returns EAGAIN shows an empty queue and no FIN, so a mark after it is
+//   always safe.
 //
 // How: these members are private to Asio, so they are reached through the explicit-instantiation rule
 // (access is not checked on names in an explicit instantiation). Pinned to the Boost version they were read
@@ -117,8 +119,10 @@ inline bool ReadTriesFirst(Socket& socket) {
   return state == nullptr || (state->*Member(TryFirstTag{}))[Reactor::read_op];
 }
 
-// Right after an async read that started with ReadTriesFirst false: whether the events that completed it
-// showed the peer's FIN.
+// Whether the events the reactor last took for the socket showed the peer's FIN (Asio keeps them on the
+// descriptor's state, OR-ed when taken twice before they were handled, and never clears them; a recycled
+// state may show another socket's, which only makes this say yes). Right after an async read that started
+// with ReadTriesFirst false, they are the events that completed it.
 inline bool PeerClosedAtLastEdge(Socket& socket) {
   using namespace read_drained_detail;
   State* state = StateOf(socket);
@@ -140,6 +144,17 @@ inline bool PeerClosedAtLastEdge(Socket&) { return true; }
 inline void MarkReadDrained(Socket&) {}
 #endif
 
+// After a recv on a socket registered by WatchPeerClose came back short, with nothing run on this thread
+// since (a synchronous recv, or an async read completed from the reactor's edge handling; not one whose
+// completion was posted, as an edge may have been handled in between): the queue was empty when the recv
+// returned, so the next async read can wait for the next edge instead of trying a recv that would find
+// nothing. Unsafe only if that recv also took the peer's FIN and the edge that announced the FIN was handled
+// before it (no further edge would come): then the events last taken for the socket show RDHUP. A FIN that
+// arrived after those events raises an edge still to be handled, and handling it turns the flag back on.
+inline void MarkAfterShortRecv(Socket& socket) {
+  if (!PeerClosedAtLastEdge(socket)) MarkReadDrained(socket);
+}
+
 // The two halves of an async read of a plain socket that waits without a recv that finds nothing, for a
 // coroutine that cannot hand its wait to a helper: ReadBeforeWait before the async read, MarkIfDrained after.
 //
@@ -154,6 +169,7 @@ inline bool ReadBeforeWait(Socket& socket, net::mutable_buffer into, boost::syst
   if (ReadTriesFirst(socket)) {
     if (!socket.non_blocking()) socket.non_blocking(true, ec);  // the async operations do not mind the flag
     n = socket.read_some(into, ec);
+    if (!ec && n < into.size()) MarkAfterShortRecv(socket);
     if (ec != net::error::would_block && ec != net::error::try_again) return true;
     ec = {};
     n = 0;
@@ -177,7 +193,7 @@ inline void PeekBeforeWatch(Socket& socket) {
 // After the async read of `want` bytes returned `n`: a short read completed from an edge that showed no FIN
 // leaves the socket empty, so the next read waits for the next edge.
 inline void MarkIfDrained(Socket& socket, bool edge_completes, size_t n, size_t want) {
-  if (edge_completes && n < want && !PeerClosedAtLastEdge(socket)) MarkReadDrained(socket);
+  if (edge_completes && n < want) MarkAfterShortRecv(socket);
 }
 
 }  // namespace sluice::upstream
