@@ -46,8 +46,9 @@ struct Timed {
 // Records the request when it goes out of scope, whatever path the proxy took.
 class CompletionScope {
  public:
-  CompletionScope(WorkerContext& worker, ClientIo& io, RequestRecord& record)
-      : worker_(worker), metrics_(worker.metrics), io_(io), record_(record) {
+  // `metrics`: the shard of the snapshot the request runs on (its model and provider ids are that registry's).
+  CompletionScope(WorkerContext& worker, telemetry::WorkerMetrics& metrics, ClientIo& io, RequestRecord& record)
+      : worker_(worker), metrics_(&metrics), io_(io), record_(record) {
     metrics_->RequestStarted();
   }
   ~CompletionScope();

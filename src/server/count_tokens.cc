@@ -92,16 +92,16 @@ Awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const Runti
   upstream::Exchange ex(worker.pool, provider.origin, provider.config->tls_verify);
   auto sent = co_await ex.Send(out, deadlines);
   if (!sent.ok()) {
-    worker.metrics->RecordUpstreamError(provider.metric_id, sent.error().code);
+    provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, sent.error().code);
     co_return sent.error();
   }
   auto reply = co_await ex.ReadAll(kMaxCountReply, deadlines.total);
   if (!reply.ok()) {
-    worker.metrics->RecordUpstreamError(provider.metric_id, reply.error().code);
+    provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, reply.error().code);
     co_return reply.error();
   }
   CountReply r{ex.Status(), std::move(reply.value())};
-  if (r.status >= 300) worker.metrics->RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
+  if (r.status >= 300) provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
   co_return r;
 }
 
@@ -225,7 +225,7 @@ Awaitable<bool> ForwardToGemini(WorkerContext& worker, ClientIo& io, std::string
   }
   auto answer = AnthropicCountFromGemini(reply->body);
   if (!answer.ok()) {
-    worker.metrics->RecordUpstreamError(provider.metric_id, answer.error().code);
+    provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, answer.error().code);
     co_return co_await SendAnthropicError(worker, io, answer.error(), keep_alive);
   }
   co_return co_await SendResponse(io, 200, "application/json", *answer, keep_alive, kProviderCountHeader);

@@ -182,7 +182,7 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
   RequestRecord rec;
   rec.start = Clock::now();
   rec.endpoint = EndpointLabel(api);
-  CompletionScope scope(worker, io, rec);
+  CompletionScope scope(worker, rt.metrics->Shard(worker.index), io, rec);
 
   // The coroutine frame keeps every local of this body for the whole request (a stream's too), so work
   // with bulky temporaries lives in plain functions below and the call is decoded in place.
@@ -317,12 +317,12 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
     }
     rec.upstream_reused = ex->reused_connection();
     if (!sent.ok()) {
-      worker.metrics->RecordUpstreamError(provider.metric_id, sent.error().code);
+      provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, sent.error().code);
       last.Set(sent.error());
       fail(router::ClassifyError(sent.error(), false), std::nullopt);
       continue;
     }
-    worker.metrics->RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
+    provider.Metrics(worker.index).RecordUpstreamConnection(provider.metric_id, rec.upstream_reused);
     have_head = true;
     unsigned status = ex->Status();
     std::string_view content_type = ex->Header(http::field::content_type);
@@ -374,13 +374,13 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
       break;
     }
     if (!body.ok()) {
-      worker.metrics->RecordUpstreamError(provider.metric_id, body.error().code);
+      provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, body.error().code);
       last.Set(body.error());
       fail(router::ClassifyError(body.error(), false), std::nullopt);
       continue;
     }
     if (status >= 300) {
-      worker.metrics->RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
+      provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
       int client_status = 0;
       last.body =
           UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);

@@ -17,7 +17,8 @@ const RuntimeModel* Runtime::FindModel(std::string_view name) const {
   return it == model_by_route.end() ? nullptr : it->second;
 }
 
-std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers) {
+std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers,
+                                            std::shared_ptr<telemetry::LiveGauges> live_gauges) {
   auto rt = std::make_shared<Runtime>();
   rt->config = config;
   rt->providers.reserve(config->providers.size());
@@ -73,7 +74,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     spec.models.push_back(m.name);
     for (const RuntimeProvider* p : m.target_providers) spec.routes.emplace_back(m.name, p->config->name);
   }
-  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers);
+  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers, std::move(live_gauges));
   rt->router_metrics = std::make_shared<telemetry::RouterMetrics>(rt->routing->slot_names(), spec.models, workers);
 
   // Config overrides of the model → tokenizer table.
@@ -94,7 +95,10 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     }
     rt->token_models.Set(std::move(r));
   }
-  for (auto& p : rt->providers) p.metric_id = rt->metrics->FindProvider(p.config->name);
+  for (auto& p : rt->providers) {
+    p.metric_id = rt->metrics->FindProvider(p.config->name);
+    p.metrics = rt->metrics.get();
+  }
   for (auto& m : rt->models) m.metric_id = rt->metrics->FindModel(m.name);
   boost::json::object list;
   list["object"] = "list";

@@ -34,7 +34,11 @@ struct RuntimeProvider {
   std::vector<std::pair<std::string, std::string>> headers;
   std::vector<std::pair<std::string, std::string>> extra_headers;  // config `headers:`, sent on every request
   config::UpstreamTimeouts timeouts;
+  // This provider's series in its snapshot's registry: a request records upstream events there, not in the
+  // worker's current registry, whose ids a reload may have renumbered.
   telemetry::ProviderId metric_id;
+  telemetry::MetricsRegistry* metrics = nullptr;
+  telemetry::WorkerMetrics& Metrics(unsigned worker_index) const { return metrics->Shard(worker_index); }
   Wire wire = Wire::kOpenAi;
   // Codecs between the IR and this provider's API, used when the client speaks another dialect (a client
   // of the same dialect gets its own bytes spliced instead). Never null once built.
@@ -94,6 +98,8 @@ struct Runtime {
 RuntimeProvider BuildRuntimeProvider(const config::ProviderConfig& provider, const config::Config& config);
 
 // Throws std::runtime_error at start-up if something the validator let through cannot be built.
-std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers);
+// `live_gauges`: the process's gauges of what is open, shared by the metrics of every snapshot.
+std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers,
+                                            std::shared_ptr<telemetry::LiveGauges> live_gauges);
 
 }  // namespace sluice::server

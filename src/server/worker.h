@@ -32,6 +32,8 @@ struct SharedState {
   std::atomic<bool> draining{false};
   std::atomic<bool> ready{false};
   std::atomic<uint32_t> open_connections{0};
+  // Gauges of what is open: every snapshot's metrics share them (a reload must not reset or unbalance them).
+  std::shared_ptr<telemetry::LiveGauges> live_gauges;
 };
 
 struct WorkerContext {

@@ -30,13 +30,31 @@ std::string UpstreamErrorLabel(size_t slot) {
   return kOther[i - std::size(kUpstreamStatuses)];
 }
 
-WorkerMetrics::WorkerMetrics(size_t models, size_t providers)
+LiveGauges::LiveGauges(size_t shards) {
+  if (shards == 0) shards = 1;
+  for (size_t i = 0; i < shards; ++i) shards_.emplace_back(std::make_unique<LiveGaugeShard>());
+}
+
+int64_t LiveGauges::Sum(std::atomic<int64_t> LiveGaugeShard::*gauge) const {
+  int64_t n = 0;
+  for (const auto& s : shards_) n += ((*s).*gauge).load(std::memory_order_relaxed);
+  return n;
+}
+
+uint64_t LiveGauges::ConnectionsTotal() const {
+  uint64_t n = 0;
+  for (const auto& s : shards_) n += s->connections_total.load(std::memory_order_relaxed);
+  return n;
+}
+
+WorkerMetrics::WorkerMetrics(size_t models, size_t providers, LiveGaugeShard& live)
     : models_(models),
       providers_(providers),
       pairs_(std::make_unique<PairSeries[]>(models * providers)),
       provider_(std::make_unique<ProviderSeries[]>(providers)),
       local_replies_(std::make_unique<std::atomic<uint64_t>[]>(kErrorCodeSlots)),
-      overhead_(OverheadLayout()) {
+      overhead_(OverheadLayout()),
+      live_(&live) {
   for (size_t i = 0; i < models * providers; ++i) {
     pairs_[i].duration.Init(DurationLayout());
     pairs_[i].ttft.Init(TtftLayout());
@@ -84,7 +102,8 @@ void WorkerMetrics::RecordLocalReply(core::ErrorCode code) {
   Bump(local_replies_[static_cast<size_t>(code)]);
 }
 
-MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards) {
+MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<LiveGauges> live)
+    : live_(live ? std::move(live) : std::make_shared<LiveGauges>(shards)) {
   model_names_.emplace_back(kUnknownModelLabel);
   model_ids_.emplace(std::string(kUnknownModelLabel), 0);
   for (const std::string& m : spec.models) {
@@ -111,7 +130,7 @@ MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards) {
   if (shards == 0) shards = 1;
   shards_.reserve(shards);
   for (size_t i = 0; i < shards; ++i) {
-    shards_.emplace_back(new WorkerMetrics(model_names_.size(), np));
+    shards_.emplace_back(new WorkerMetrics(model_names_.size(), np, live_->Shard(i)));
   }
 }
 
@@ -143,10 +162,6 @@ uint64_t MetricsRegistry::TotalTokens(ModelId m, ProviderId p, TokenDirection d)
   return n;
 }
 
-int64_t MetricsRegistry::RequestsInFlight() const {
-  int64_t n = 0;
-  for (const auto& s : shards_) n += s->requests_in_flight_.load(std::memory_order_relaxed);
-  return n;
-}
+int64_t MetricsRegistry::RequestsInFlight() const { return live_->RequestsInFlight(); }
 
 }  // namespace sluice::telemetry

@@ -84,6 +84,35 @@ std::string UpstreamErrorLabel(size_t slot);
 
 class MetricsRegistry;
 
+// What is open right now (requests, streams, client connections) and the count of connections accepted.
+// They outlive config snapshots: a reload builds a new MetricsRegistry, but what it finds open ends under the
+// new one, so all the registries of a process share one LiveGauges (a gauge raised in one registry's shard
+// and lowered in the next one's would read negative). Shard(i) is written only by worker i.
+class alignas(64) LiveGaugeShard {
+ public:
+  void Add(std::atomic<int64_t>& gauge, int64_t d) {
+    gauge.store(gauge.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
+  }
+  std::atomic<int64_t> requests_in_flight{0};
+  std::atomic<int64_t> streams_in_flight{0};
+  std::atomic<int64_t> connections_open{0};
+  std::atomic<uint64_t> connections_total{0};
+};
+
+class LiveGauges {
+ public:
+  explicit LiveGauges(size_t shards);
+  LiveGaugeShard& Shard(size_t worker_index) { return *shards_[worker_index % shards_.size()]; }
+  int64_t RequestsInFlight() const { return Sum(&LiveGaugeShard::requests_in_flight); }
+  int64_t StreamsInFlight() const { return Sum(&LiveGaugeShard::streams_in_flight); }
+  int64_t ConnectionsOpen() const { return Sum(&LiveGaugeShard::connections_open); }
+  uint64_t ConnectionsTotal() const;
+
+ private:
+  int64_t Sum(std::atomic<int64_t> LiveGaugeShard::*gauge) const;
+  std::vector<std::unique_ptr<LiveGaugeShard>> shards_;
+};
+
 class alignas(64) WorkerMetrics {
  public:
   void RecordRequest(const RequestRecord& r);
@@ -92,15 +121,16 @@ class alignas(64) WorkerMetrics {
   void RecordUpstreamConnection(ProviderId provider, bool reused);
   void RecordLocalReply(core::ErrorCode code);
 
-  void RequestStarted() { AddGauge(requests_in_flight_, 1); }
-  void RequestEnded() { AddGauge(requests_in_flight_, -1); }
-  void StreamStarted() { AddGauge(streams_in_flight_, 1); }
-  void StreamEnded() { AddGauge(streams_in_flight_, -1); }
+  // The gauges of what is open: process-wide, whichever registry's shard records them (LiveGauges).
+  void RequestStarted() { live_->Add(live_->requests_in_flight, 1); }
+  void RequestEnded() { live_->Add(live_->requests_in_flight, -1); }
+  void StreamStarted() { live_->Add(live_->streams_in_flight, 1); }
+  void StreamEnded() { live_->Add(live_->streams_in_flight, -1); }
   void ConnectionOpened() {
-    AddGauge(connections_open_, 1);
-    Bump(connections_total_);
+    live_->Add(live_->connections_open, 1);
+    Bump(live_->connections_total);
   }
-  void ConnectionClosed() { AddGauge(connections_open_, -1); }
+  void ConnectionClosed() { live_->Add(live_->connections_open, -1); }
 
  private:
   friend class MetricsRegistry;
@@ -116,10 +146,7 @@ class alignas(64) WorkerMetrics {
     std::unique_ptr<std::atomic<uint64_t>[]> errors;  // [UpstreamErrorSlot]
   };
 
-  WorkerMetrics(size_t models, size_t providers);
-  static void AddGauge(std::atomic<int64_t>& g, int64_t d) {
-    g.store(g.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
-  }
+  WorkerMetrics(size_t models, size_t providers, LiveGaugeShard& live);
   size_t PairIndex(ModelId m, ProviderId p) const;
   size_t ProviderIndex(ProviderId p) const { return p.value < providers_ ? p.value : 0; }
 
@@ -129,10 +156,7 @@ class alignas(64) WorkerMetrics {
   std::unique_ptr<ProviderSeries[]> provider_;              // [provider]
   std::unique_ptr<std::atomic<uint64_t>[]> local_replies_;  // [ErrorCode]
   Histogram overhead_;
-  std::atomic<int64_t> requests_in_flight_{0};
-  std::atomic<int64_t> streams_in_flight_{0};
-  std::atomic<int64_t> connections_open_{0};
-  std::atomic<uint64_t> connections_total_{0};
+  LiveGaugeShard* live_;
 };
 
 struct MetricsSpec {
@@ -146,7 +170,9 @@ struct MetricsSpec {
 
 class MetricsRegistry {
  public:
-  MetricsRegistry(const MetricsSpec& spec, size_t shards);
+  // `live`: the process's gauges, shared with the registries of earlier and later snapshots (a registry
+  // without one gets its own).
+  MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<LiveGauges> live = nullptr);
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
@@ -176,6 +202,7 @@ class MetricsRegistry {
   std::unordered_map<std::string, uint32_t> model_ids_;
   std::unordered_map<std::string, uint32_t> provider_ids_;
   std::vector<bool> declared_pairs_;  // [model * providers + provider]
+  std::shared_ptr<LiveGauges> live_;
   std::vector<std::unique_ptr<WorkerMetrics>> shards_;
 };
 

@@ -142,16 +142,10 @@ void MetricsRegistry::RenderProviders(std::string& out) const {
 void MetricsRegistry::RenderGlobals(std::string& out) const {
   HistogramSnapshot overhead;
   std::vector<uint64_t> local(kErrorCodeSlots, 0);
-  int64_t requests = 0, streams = 0, open = 0;
-  uint64_t total = 0;
   for (const auto& s : shards_) {
     s->overhead_.AddTo(overhead);
     for (size_t c = 0; c < kErrorCodeSlots; ++c)
       local[c] += s->local_replies_[c].load(std::memory_order_relaxed);
-    requests += s->requests_in_flight_.load(std::memory_order_relaxed);
-    streams += s->streams_in_flight_.load(std::memory_order_relaxed);
-    open += s->connections_open_.load(std::memory_order_relaxed);
-    total += s->connections_total_.load(std::memory_order_relaxed);
   }
   AppendHeader(
       out, "sluice_gateway_overhead_seconds", "histogram",
@@ -173,11 +167,11 @@ void MetricsRegistry::RenderGlobals(std::string& out) const {
     AppendInt(out, v);
     out.push_back('\n');
   };
-  gauge("sluice_requests_in_flight", "Requests received and not yet completed.", requests);
-  gauge("sluice_streams_in_flight", "Streaming responses in progress.", streams);
-  gauge("sluice_connections_open", "Client connections currently open.", open);
+  gauge("sluice_requests_in_flight", "Requests received and not yet completed.", live_->RequestsInFlight());
+  gauge("sluice_streams_in_flight", "Streaming responses in progress.", live_->StreamsInFlight());
+  gauge("sluice_connections_open", "Client connections currently open.", live_->ConnectionsOpen());
   AppendHeader(out, "sluice_connections_total", "counter", "Client connections accepted.");
-  AppendSample(out, "sluice_connections_total", "", total);
+  AppendSample(out, "sluice_connections_total", "", live_->ConnectionsTotal());
 }
 
 }  // namespace sluice::telemetry

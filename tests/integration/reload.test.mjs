@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { startMock, startGateway, gatewayConfig, waitFor } from './lib/harness.mjs';
+import { startMock, startGateway, gatewayConfig, waitFor, metricValue } from './lib/harness.mjs';
+import { rawExchange } from './lib/proxy_client.mjs';
 
 let mock;
 let gw;
@@ -77,4 +78,34 @@ test('a route removed by a reload stops serving; metrics keep rendering', async 
   const metrics = await gw.metrics();
   assert.match(metrics, /sluice_requests_total\{model="gpt-new"/);
   assert.ok(!gw.stderr.join('').includes('sk-provider-secret-123'), 'no key in the logs');
+});
+
+// Each request on its own connection, closed after the answer: the connection gauge can be checked exactly.
+function oneShot(model, extra = {}) {
+  const body = JSON.stringify({ model, messages, ...extra });
+  return rawExchange(gw.http, `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, { timeoutMs: 10000 });
+}
+
+test('what is open across a reload ends balanced: in-flight and open gauges come back, the connection counter goes on', async () => {
+  const gauge = async (name) => metricValue(await gw.metrics(), name);
+  const open0 = await gauge('sluice_connections_open');
+  const total0 = await gauge('sluice_connections_total');
+  const stream = oneShot('gpt-slow', { stream: true });  // ~2 s, started on the snapshot before the reload
+  await waitFor(async () => (await gauge('sluice_streams_in_flight')) === 1);
+  assert.equal(await gauge('sluice_connections_open'), open0 + 1);
+
+  const next = config();
+  next.models['gpt-gauges'] = { provider: 'mock', model: 'mock-gauges' };
+  writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+  gw.proc.kill('SIGHUP');
+  await waitFor(async () => /HTTP\/1\.1 200 /.test((await oneShot('gpt-gauges')).text));
+  assert.equal(await gauge('sluice_streams_in_flight'), 1, 'the stream from before the reload is still counted');
+
+  const { text } = await stream;
+  assert.ok(text.includes('data: [DONE]'));
+  await waitFor(async () => (await gauge('sluice_streams_in_flight')) === 0);
+  assert.equal(await gauge('sluice_requests_in_flight'), 0);
+  await waitFor(async () => (await gauge('sluice_connections_open')) === open0);
+  assert.ok((await gauge('sluice_connections_total')) >= total0 + 2, 'the counter did not restart from zero');
 });

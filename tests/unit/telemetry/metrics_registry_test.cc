@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -317,6 +318,36 @@ std::map<std::string, uint64_t> Samples(const std::string& text) {
     out[line.substr(0, sp)] = std::stoull(line.substr(sp + 1));
   }
   return out;
+}
+
+// A reload builds a new registry while connections, requests and streams are open: they end under the new
+// one. The gauges live in the process's LiveGauges, so they stay balanced and the connection counter goes
+// on.
+TEST(MetricsRegistry, GaugesOfWhatIsOpenOutliveTheRegistryTheyStartedIn) {
+  auto live = std::make_shared<LiveGauges>(2);
+  auto before = std::make_unique<MetricsRegistry>(SmallSpec(), 2, live);
+  before->Shard(0).ConnectionOpened();
+  before->Shard(1).ConnectionOpened();
+  before->Shard(0).RequestStarted();
+  before->Shard(0).StreamStarted();
+  MetricsSpec next_spec = SmallSpec();
+  next_spec.models.push_back("added");
+  MetricsRegistry after(next_spec, 2, live);
+  EXPECT_NE(after.RenderPrometheus().find("sluice_connections_open 2\n"), std::string::npos);
+  EXPECT_EQ(after.RequestsInFlight(), 1);
+  after.Shard(0).StreamEnded();
+  after.Shard(0).RequestEnded();
+  after.Shard(0).ConnectionClosed();
+  before.reset();  // the old snapshot goes once its last request is done
+  after.Shard(1).ConnectionOpened();
+  const std::string text = after.RenderPrometheus();
+  EXPECT_NE(text.find("sluice_requests_in_flight 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("sluice_streams_in_flight 0\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("sluice_connections_open 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("sluice_connections_total 3\n"), std::string::npos) << text;
+  // A registry built without the process's gauges has its own.
+  MetricsRegistry alone(SmallSpec(), 2);
+  EXPECT_NE(alone.RenderPrometheus().find("sluice_connections_open 0\n"), std::string::npos);
 }
 
 TEST(MetricsRegistry, ConcurrentIncrementsWhileRendering) {
