@@ -204,7 +204,7 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
 
   // This request's routing states, held for its whole life (a config reload swaps the worker's).
   std::shared_ptr<router::TargetStates> states = worker.target_states;
-  telemetry::RouterShard* router_metrics = worker.router_metrics;
+  telemetry::RouterShard* router_metrics = &rt.router_metrics->Shard(worker.index);  // this snapshot's slots
   if (route.strategy == router::Strategy::kLeastBusy) {
     // Self-hosted servers' own queues (scraped /metrics) join the gateway's in-flight counts; an unusable
     // reading (failed, stale) adds nothing.

@@ -18,7 +18,7 @@ const RuntimeModel* Runtime::FindModel(std::string_view name) const {
 }
 
 std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers,
-                                            std::shared_ptr<telemetry::LiveGauges> live_gauges) {
+                                            std::shared_ptr<telemetry::MetricsLineage> lineage) {
   auto rt = std::make_shared<Runtime>();
   rt->config = config;
   rt->providers.reserve(config->providers.size());
@@ -74,7 +74,7 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     spec.models.push_back(m.name);
     for (const RuntimeProvider* p : m.target_providers) spec.routes.emplace_back(m.name, p->config->name);
   }
-  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers, std::move(live_gauges));
+  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers, std::move(lineage));
   rt->router_metrics = std::make_shared<telemetry::RouterMetrics>(rt->routing->slot_names(), spec.models, workers);
 
   // Config overrides of the model → tokenizer table.

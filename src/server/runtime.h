@@ -98,8 +98,8 @@ struct Runtime {
 RuntimeProvider BuildRuntimeProvider(const config::ProviderConfig& provider, const config::Config& config);
 
 // Throws std::runtime_error at start-up if something the validator let through cannot be built.
-// `live_gauges`: the process's gauges of what is open, shared by the metrics of every snapshot.
+// `lineage`: the process's metrics across snapshots (null: the snapshot's metrics stand alone).
 std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config> config, unsigned workers,
-                                            std::shared_ptr<telemetry::LiveGauges> live_gauges);
+                                            std::shared_ptr<telemetry::MetricsLineage> lineage);
 
 }  // namespace sluice::server

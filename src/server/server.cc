@@ -157,7 +157,7 @@ void ReloadConfig(SharedState& shared, std::vector<std::unique_ptr<WorkerContext
   }
   std::shared_ptr<const Runtime> next;
   try {
-    next = BuildRuntime(next_config, n_workers, shared.live_gauges);
+    next = BuildRuntime(next_config, n_workers, shared.metrics_lineage);
   } catch (const std::exception& e) {
     LogEvent("error", "reload_failed", e.what());
     return;
@@ -205,8 +205,8 @@ int Run(std::shared_ptr<const config::Config> config) {
   std::string http_addr, admin_addr;
   unsigned n_workers = config->server.workers ? config->server.workers : std::max(1u, std::thread::hardware_concurrency());
   try {
-    shared.live_gauges = std::make_shared<telemetry::LiveGauges>(n_workers);
-    shared.runtime = BuildRuntime(config, n_workers, shared.live_gauges);
+    shared.metrics_lineage = std::make_shared<telemetry::MetricsLineage>(n_workers);
+    shared.runtime = BuildRuntime(config, n_workers, shared.metrics_lineage);
     shared.upstream_tls = std::make_unique<upstream::TlsContexts>(config->upstream.ca_file);
     if (config->server.tls) {
       shared.server_tls = std::make_unique<ssl::context>(ssl::context::tls_server);

@@ -32,8 +32,9 @@ struct SharedState {
   std::atomic<bool> draining{false};
   std::atomic<bool> ready{false};
   std::atomic<uint32_t> open_connections{0};
-  // Gauges of what is open: every snapshot's metrics share them (a reload must not reset or unbalance them).
-  std::shared_ptr<telemetry::LiveGauges> live_gauges;
+  // Every snapshot's metrics registry joins it: counters go on across a reload, and the gauges of what is open
+  // stay balanced.
+  std::shared_ptr<telemetry::MetricsLineage> metrics_lineage;
 };
 
 struct WorkerContext {

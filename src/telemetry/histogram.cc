@@ -51,6 +51,14 @@ uint64_t HistogramSnapshot::Count() const {
   return n;
 }
 
+void HistogramSnapshot::Add(const HistogramSnapshot& other) {
+  if (other.buckets.empty()) return;
+  if (buckets.empty()) buckets.assign(other.buckets.size(), 0);
+  if (buckets.size() != other.buckets.size()) return;  // another layout: not the same family
+  for (size_t i = 0; i < buckets.size(); ++i) buckets[i] += other.buckets[i];
+  sum_ns += other.sum_ns;
+}
+
 void Histogram::Init(const BucketLayout& layout) {
   layout_ = &layout;
   counts_ = std::make_unique<std::atomic<uint64_t>[]>(layout.finite_buckets() + 1);

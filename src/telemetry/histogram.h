@@ -47,6 +47,7 @@ struct HistogramSnapshot {
   std::vector<uint64_t> buckets;  // finite_buckets() + 1 entries, the last is +Inf
   uint64_t sum_ns = 0;
   uint64_t Count() const;  // sum of buckets: always equals the +Inf cumulative bucket
+  void Add(const HistogramSnapshot& other);  // same layout (or this one still empty)
 };
 
 class Histogram {

@@ -102,8 +102,9 @@ void WorkerMetrics::RecordLocalReply(core::ErrorCode code) {
   Bump(local_replies_[static_cast<size_t>(code)]);
 }
 
-MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<LiveGauges> live)
-    : live_(live ? std::move(live) : std::make_shared<LiveGauges>(shards)) {
+MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<MetricsLineage> lineage)
+    : lineage_(std::move(lineage)),
+      live_(lineage_ ? lineage_->live_gauges() : std::make_shared<LiveGauges>(shards)) {
   model_names_.emplace_back(kUnknownModelLabel);
   model_ids_.emplace(std::string(kUnknownModelLabel), 0);
   for (const std::string& m : spec.models) {
@@ -132,6 +133,39 @@ MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards, std::sh
   for (size_t i = 0; i < shards; ++i) {
     shards_.emplace_back(new WorkerMetrics(model_names_.size(), np, live_->Shard(i)));
   }
+  if (lineage_) lineage_->Join(this);
+}
+
+MetricsRegistry::~MetricsRegistry() {
+  if (lineage_) lineage_->Leave(this);  // folds what it recorded while its shards still exist
+}
+
+RegistryTotals MetricsRegistry::Collect() const {
+  const size_t np = provider_names_.size();
+  RegistryTotals t;
+  t.pairs.resize(model_names_.size() * np);
+  t.providers.resize(np);
+  for (const auto& shard : shards_) {
+    for (size_t i = 0; i < t.pairs.size(); ++i) {
+      const WorkerMetrics::PairSeries& s = shard->pairs_[i];
+      RegistryTotals::Pair& sum = t.pairs[i];
+      for (size_t c = 0; c < kStatusClasses; ++c) sum.requests[c] += s.requests[c].load(std::memory_order_relaxed);
+      for (size_t d = 0; d < kTokenDirections; ++d) sum.tokens[d] += s.tokens[d].load(std::memory_order_relaxed);
+      s.duration.AddTo(sum.duration);
+      s.ttft.AddTo(sum.ttft);
+    }
+    for (size_t p = 1; p < np; ++p) {  // provider "none" never talks to an upstream
+      const WorkerMetrics::ProviderSeries& s = shard->provider_[p];
+      RegistryTotals::Provider& sum = t.providers[p];
+      s.upstream_duration.AddTo(sum.upstream_duration);
+      for (size_t r = 0; r < 2; ++r) sum.connections[r] += s.connections[r].load(std::memory_order_relaxed);
+      for (size_t e = 0; e < kUpstreamErrorSlots; ++e) sum.errors[e] += s.errors[e].load(std::memory_order_relaxed);
+    }
+    shard->overhead_.AddTo(t.overhead);
+    for (size_t c = 0; c < kErrorCodeSlots; ++c)
+      t.local_replies[c] += shard->local_replies_[c].load(std::memory_order_relaxed);
+  }
+  return t;
 }
 
 ModelId MetricsRegistry::FindModel(std::string_view name) const {

@@ -20,7 +20,9 @@
 #include <atomic>
 #include <cstdint>
 #include <iterator>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -159,6 +161,53 @@ class alignas(64) WorkerMetrics {
   LiveGaugeShard* live_;
 };
 
+// A registry's values summed over its shards, by its own series indices.
+struct RegistryTotals {
+  struct Pair {
+    uint64_t requests[kStatusClasses] = {};
+    uint64_t tokens[kTokenDirections] = {};
+    HistogramSnapshot duration, ttft;
+    void Add(const Pair& other);
+  };
+  struct Provider {
+    HistogramSnapshot upstream_duration;
+    uint64_t connections[2] = {};  // [reused]
+    std::vector<uint64_t> errors = std::vector<uint64_t>(kUpstreamErrorSlots, 0);
+    void Add(const Provider& other);
+  };
+  std::vector<Pair> pairs;          // [model * providers + provider]
+  std::vector<Provider> providers;  // [provider]
+  std::vector<uint64_t> local_replies = std::vector<uint64_t>(kErrorCodeSlots, 0);
+  HistogramSnapshot overhead;
+};
+
+// The registries of one process, across config snapshots (a reload builds a new registry). The current
+// registry renders its series plus what the others recorded under the same model and provider names: those
+// still alive (an older snapshot's requests may still be running) are read live, and each one that is
+// destroyed is folded, by names, into totals kept here. So counters and histograms go on across a reload
+// instead of restarting from zero; the series of a model or provider that the reload removed stop being
+// exported (and resume with their totals if it comes back). It also holds the process's LiveGauges.
+// Thread rule: Join/Leave from any thread (a registry dies wherever its last snapshot is dropped); AddOthers
+// from the rendering thread. One mutex, taken by a worker only when a registry is destroyed.
+class MetricsLineage {
+ public:
+  explicit MetricsLineage(size_t shards) : live_(std::make_shared<LiveGauges>(shards)) {}
+  const std::shared_ptr<LiveGauges>& live_gauges() const { return live_; }
+  void Join(const MetricsRegistry* registry);
+  void Leave(const MetricsRegistry* registry);
+  // Adds into `totals` (indexed as `self`'s series) what the lineage's other registries recorded.
+  void AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const;
+
+ private:
+  std::shared_ptr<LiveGauges> live_;
+  mutable std::mutex mutex_;
+  std::vector<const MetricsRegistry*> alive_;
+  std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> folded_pairs_;  // (model, provider)
+  std::map<std::string, RegistryTotals::Provider> folded_providers_;
+  std::vector<uint64_t> folded_local_replies_ = std::vector<uint64_t>(kErrorCodeSlots, 0);
+  HistogramSnapshot folded_overhead_;
+};
+
 struct MetricsSpec {
   std::vector<std::string> models;     // client-facing names, config order (duplicates collapse)
   std::vector<std::string> providers;  // provider names, config order
@@ -170,9 +219,10 @@ struct MetricsSpec {
 
 class MetricsRegistry {
  public:
-  // `live`: the process's gauges, shared with the registries of earlier and later snapshots (a registry
-  // without one gets its own).
-  MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<LiveGauges> live = nullptr);
+  // `lineage`: the process's registries of earlier and later snapshots, whose counters this one carries on,
+  // and its gauges. Without one the registry stands alone, with gauges of its own.
+  MetricsRegistry(const MetricsSpec& spec, size_t shards, std::shared_ptr<MetricsLineage> lineage = nullptr);
+  ~MetricsRegistry();
   MetricsRegistry(const MetricsRegistry&) = delete;
   MetricsRegistry& operator=(const MetricsRegistry&) = delete;
 
@@ -193,15 +243,18 @@ class MetricsRegistry {
   int64_t RequestsInFlight() const;
 
  private:
-  void RenderPairs(std::string& out) const;
-  void RenderProviders(std::string& out) const;
-  void RenderGlobals(std::string& out) const;
+  friend class MetricsLineage;
+  RegistryTotals Collect() const;  // this registry's own values, summed over its shards
+  void RenderPairs(const RegistryTotals& totals, std::string& out) const;
+  void RenderProviders(const RegistryTotals& totals, std::string& out) const;
+  void RenderGlobals(const RegistryTotals& totals, std::string& out) const;
 
   std::vector<std::string> model_names_;     // [ModelId], [0] = "unknown"
   std::vector<std::string> provider_names_;  // [ProviderId], [0] = "none"
   std::unordered_map<std::string, uint32_t> model_ids_;
   std::unordered_map<std::string, uint32_t> provider_ids_;
   std::vector<bool> declared_pairs_;  // [model * providers + provider]
+  std::shared_ptr<MetricsLineage> lineage_;
   std::shared_ptr<LiveGauges> live_;
   std::vector<std::unique_ptr<WorkerMetrics>> shards_;
 };

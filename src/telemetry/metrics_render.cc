@@ -15,36 +15,20 @@ constexpr std::string_view kDirectionLabels[kTokenDirections] = {"input", "outpu
 }  // namespace
 
 std::string MetricsRegistry::RenderPrometheus() const {
+  RegistryTotals totals = Collect();
+  if (lineage_) lineage_->AddOthers(*this, totals);
   std::string out;
   out.reserve(16 * 1024);
-  RenderPairs(out);
-  RenderProviders(out);
-  RenderGlobals(out);
+  RenderPairs(totals, out);
+  RenderProviders(totals, out);
+  RenderGlobals(totals, out);
   return out;
 }
 
-void MetricsRegistry::RenderPairs(std::string& out) const {
+void MetricsRegistry::RenderPairs(const RegistryTotals& totals, std::string& out) const {
   const size_t np = provider_names_.size();
   const size_t n = model_names_.size() * np;
-  struct Sum {
-    uint64_t requests[kStatusClasses] = {};
-    uint64_t tokens[kTokenDirections] = {};
-    HistogramSnapshot duration, ttft;
-  };
-  std::vector<Sum> sums(n);
-  for (const auto& shard : shards_) {
-    for (size_t i = 0; i < n; ++i) {
-      const WorkerMetrics::PairSeries& s = shard->pairs_[i];
-      for (size_t c = 0; c < kStatusClasses; ++c) {
-        sums[i].requests[c] += s.requests[c].load(std::memory_order_relaxed);
-      }
-      for (size_t d = 0; d < kTokenDirections; ++d) {
-        sums[i].tokens[d] += s.tokens[d].load(std::memory_order_relaxed);
-      }
-      s.duration.AddTo(sums[i].duration);
-      s.ttft.AddTo(sums[i].ttft);
-    }
-  }
+  const std::vector<RegistryTotals::Pair>& sums = totals.pairs;
   std::vector<std::string> labels(n);
   for (size_t i = 0; i < n; ++i) {
     labels[i] =
@@ -90,28 +74,14 @@ void MetricsRegistry::RenderPairs(std::string& out) const {
   }
 }
 
-void MetricsRegistry::RenderProviders(std::string& out) const {
+void MetricsRegistry::RenderProviders(const RegistryTotals& totals, std::string& out) const {
   const size_t np = provider_names_.size();
-  std::vector<HistogramSnapshot> durations(np);
-  std::vector<uint64_t> connections(np * 2, 0);
-  std::vector<uint64_t> errors(np * kUpstreamErrorSlots, 0);
-  for (const auto& shard : shards_) {
-    for (size_t p = 1; p < np; ++p) {  // provider "none" never talks to an upstream
-      const WorkerMetrics::ProviderSeries& s = shard->provider_[p];
-      s.upstream_duration.AddTo(durations[p]);
-      for (size_t r = 0; r < 2; ++r)
-        connections[p * 2 + r] += s.connections[r].load(std::memory_order_relaxed);
-      for (size_t e = 0; e < kUpstreamErrorSlots; ++e) {
-        errors[p * kUpstreamErrorSlots + e] += s.errors[e].load(std::memory_order_relaxed);
-      }
-    }
-  }
   AppendHeader(
       out, "sluice_upstream_duration_seconds", "histogram",
       "Duration of each upstream attempt, request sent to response fully read, by provider.");
   for (size_t p = 1; p < np; ++p) {
     AppendHistogram(out, "sluice_upstream_duration_seconds", Label("provider", provider_names_[p]),
-                    DurationLayout(), durations[p]);
+                    DurationLayout(), totals.providers[p].upstream_duration);
   }
   AppendHeader(
       out, "sluice_upstream_errors_total", "counter",
@@ -119,7 +89,7 @@ void MetricsRegistry::RenderProviders(std::string& out) const {
       "when the upstream answered with an error status).");
   for (size_t p = 1; p < np; ++p) {
     for (size_t e = 0; e < kUpstreamErrorSlots; ++e) {
-      uint64_t v = errors[p * kUpstreamErrorSlots + e];
+      uint64_t v = totals.providers[p].errors[e];
       if (v == 0) continue;
       AppendSample(
           out, "sluice_upstream_errors_total",
@@ -134,19 +104,14 @@ void MetricsRegistry::RenderProviders(std::string& out) const {
       AppendSample(
           out, "sluice_upstream_connections_total",
           Label("provider", provider_names_[p]) + "," + Label("reused", r ? "true" : "false"),
-          connections[p * 2 + r]);
+          totals.providers[p].connections[r]);
     }
   }
 }
 
-void MetricsRegistry::RenderGlobals(std::string& out) const {
-  HistogramSnapshot overhead;
-  std::vector<uint64_t> local(kErrorCodeSlots, 0);
-  for (const auto& s : shards_) {
-    s->overhead_.AddTo(overhead);
-    for (size_t c = 0; c < kErrorCodeSlots; ++c)
-      local[c] += s->local_replies_[c].load(std::memory_order_relaxed);
-  }
+void MetricsRegistry::RenderGlobals(const RegistryTotals& totals, std::string& out) const {
+  const HistogramSnapshot& overhead = totals.overhead;
+  const std::vector<uint64_t>& local = totals.local_replies;
   AppendHeader(
       out, "sluice_gateway_overhead_seconds", "histogram",
       "Time each request spent in the gateway itself: total duration minus time waiting on "

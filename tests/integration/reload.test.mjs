@@ -87,10 +87,12 @@ function oneShot(model, extra = {}) {
     `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, { timeoutMs: 10000 });
 }
 
-test('what is open across a reload ends balanced: in-flight and open gauges come back, the connection counter goes on', async () => {
-  const gauge = async (name) => metricValue(await gw.metrics(), name);
+test('metrics go on across a reload: counters keep counting, what was open ends balanced', async () => {
+  const gauge = async (name, labels) => metricValue(await gw.metrics(), name, labels);
   const open0 = await gauge('sluice_connections_open');
   const total0 = await gauge('sluice_connections_total');
+  const slow0 = await gauge('sluice_requests_total', { model: 'gpt-slow' });
+  assert.ok(slow0 >= 1, 'the first test streamed gpt-slow once');
   const stream = oneShot('gpt-slow', { stream: true });  // ~2 s, started on the snapshot before the reload
   await waitFor(async () => (await gauge('sluice_streams_in_flight')) === 1);
   assert.equal(await gauge('sluice_connections_open'), open0 + 1);
@@ -108,4 +110,7 @@ test('what is open across a reload ends balanced: in-flight and open gauges come
   assert.equal(await gauge('sluice_requests_in_flight'), 0);
   await waitFor(async () => (await gauge('sluice_connections_open')) === open0);
   assert.ok((await gauge('sluice_connections_total')) >= total0 + 2, 'the counter did not restart from zero');
+  // The stream started on the old snapshot's registry and ended after the reload: counted on top of the
+  // requests from before the reload, under the new snapshot's series.
+  assert.equal(await gauge('sluice_requests_total', { model: 'gpt-slow' }), slow0 + 1);
 });

@@ -321,18 +321,17 @@ std::map<std::string, uint64_t> Samples(const std::string& text) {
 }
 
 // A reload builds a new registry while connections, requests and streams are open: they end under the new
-// one. The gauges live in the process's LiveGauges, so they stay balanced and the connection counter goes
-// on.
+// one. The gauges live in the lineage's LiveGauges, so they stay balanced and the connection counter goes on.
 TEST(MetricsRegistry, GaugesOfWhatIsOpenOutliveTheRegistryTheyStartedIn) {
-  auto live = std::make_shared<LiveGauges>(2);
-  auto before = std::make_unique<MetricsRegistry>(SmallSpec(), 2, live);
+  auto lineage = std::make_shared<MetricsLineage>(2);
+  auto before = std::make_unique<MetricsRegistry>(SmallSpec(), 2, lineage);
   before->Shard(0).ConnectionOpened();
   before->Shard(1).ConnectionOpened();
   before->Shard(0).RequestStarted();
   before->Shard(0).StreamStarted();
   MetricsSpec next_spec = SmallSpec();
   next_spec.models.push_back("added");
-  MetricsRegistry after(next_spec, 2, live);
+  MetricsRegistry after(next_spec, 2, lineage);
   EXPECT_NE(after.RenderPrometheus().find("sluice_connections_open 2\n"), std::string::npos);
   EXPECT_EQ(after.RequestsInFlight(), 1);
   after.Shard(0).StreamEnded();
@@ -345,9 +344,50 @@ TEST(MetricsRegistry, GaugesOfWhatIsOpenOutliveTheRegistryTheyStartedIn) {
   EXPECT_NE(text.find("sluice_streams_in_flight 0\n"), std::string::npos) << text;
   EXPECT_NE(text.find("sluice_connections_open 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("sluice_connections_total 3\n"), std::string::npos) << text;
-  // A registry built without the process's gauges has its own.
+  // A registry built without a lineage has gauges of its own.
   MetricsRegistry alone(SmallSpec(), 2);
   EXPECT_NE(alone.RenderPrometheus().find("sluice_connections_open 0\n"), std::string::npos);
+}
+
+// Counters and histograms go on across a reload: the new registry renders what the old one recorded under the
+// same names, live while the old one still serves requests and folded once it is gone, with ids that the
+// reload renumbered. A series the new config no longer has is not exported.
+TEST(MetricsRegistry, CountersAndHistogramsGoOnAcrossSnapshotsByName) {
+  auto lineage = std::make_shared<MetricsLineage>(2);
+  auto before = std::make_unique<MetricsRegistry>(SmallSpec(), 2, lineage);
+  const RequestRecord old_request{.model = before->FindModel("gpt-4o"), .provider = before->FindProvider("openai"),
+                                  .status = 200, .total_ns = 30 * kMs, .tokens = {.input = 7, .output = 3}};
+  before->Shard(0).RecordRequest(old_request);
+  before->Shard(1).RecordRequest({.model = before->FindModel("smart"), .provider = before->FindProvider("claude"),
+                                  .status = 500});
+  before->Shard(0).RecordUpstreamError(before->FindProvider("openai"), core::ErrorCode::kUpstreamTimeout);
+  before->Shard(0).RecordLocalReply(core::ErrorCode::kModelNotFound);
+  MetricsSpec next_spec;
+  next_spec.models = {"added", "gpt-4o"};  // "smart" is gone; "gpt-4o" has another id
+  next_spec.providers = {"openai"};         // so has "openai"; "claude" is gone
+  next_spec.routes = {{"gpt-4o", "openai"}};
+  MetricsRegistry after(next_spec, 2, lineage);
+  const std::string series = "sluice_requests_total{model=\"gpt-4o\",provider=\"openai\",status_class=\"2xx\"} ";
+  EXPECT_NE(after.RenderPrometheus().find(series + "1\n"), std::string::npos);
+  before->Shard(1).RecordRequest(old_request);  // a request of the old snapshot that ends after the reload
+  after.Shard(0).RecordRequest({.model = after.FindModel("gpt-4o"), .provider = after.FindProvider("openai"),
+                                .status = 200, .total_ns = 10 * kMs, .tokens = {.input = 1}});
+  const std::string live = after.RenderPrometheus();
+  before.reset();
+  const std::string folded = after.RenderPrometheus();
+  EXPECT_EQ(live, folded) << "folding a registry that is gone changes nothing";
+  for (const std::string& text : {live, folded}) {
+    EXPECT_NE(text.find(series + "3\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("sluice_tokens_total{model=\"gpt-4o\",provider=\"openai\",direction=\"input\"} 15\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("sluice_request_duration_seconds_count{model=\"gpt-4o\",provider=\"openai\"} 3\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("sluice_upstream_errors_total{provider=\"openai\",code=\"upstream_timeout\"} 1\n"),
+              std::string::npos);
+    EXPECT_NE(text.find("sluice_local_replies_total{code=\"model_not_found\"} 1\n"), std::string::npos);
+    EXPECT_EQ(text.find("model=\"smart\""), std::string::npos) << "removed by the reload";
+    EXPECT_EQ(text.find("provider=\"claude\""), std::string::npos) << "removed by the reload";
+  }
 }
 
 TEST(MetricsRegistry, ConcurrentIncrementsWhileRendering) {
