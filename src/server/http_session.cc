@@ -249,13 +249,12 @@ template <typename Stream>
 Awaitable<void> Session<Stream>::Run() {
   ConnectionGuard guard(worker_, this);
   if (!co_await Handshake()) co_return;
-  const auto& server_cfg = worker_.runtime().config->server;
   for (;;) {
     if (worker_.shared.draining.load(std::memory_order_relaxed) || peer_left_) break;
     // Wait for the first byte of the next request under the idle keep-alive deadline.
     if (buffer_.size() == 0) {
       idle_ = true;
-      ArmDeadline(server_cfg.timeouts.idle_keepalive);
+      ArmDeadline(worker_.runtime().config->server.timeouts.idle_keepalive);
       // A plain socket waits for the next request without the recv that finds nothing (read_drained.h).
       boost::system::error_code ec;
       size_t n = 0;
@@ -274,9 +273,11 @@ Awaitable<void> Session<Stream>::Run() {
       if constexpr (std::is_same_v<Stream, upstream::Socket>)
         upstream::MarkIfDrained(stream_, edge_completes, n, kIdleRead);
     }
-    // The request keeps the snapshot it started with, whatever a reload does meanwhile.
+    // The request keeps the snapshot it started with, whatever a reload does meanwhile. Nothing of a snapshot
+    // is kept across the wait for the next request: a reload may free it then (a connection outlives configs).
     std::shared_ptr<const Runtime> rt_hold = worker_.runtime_ptr;
     const Runtime& rt = *rt_hold;
+    const config::ServerConfig& server_cfg = rt.config->server;
     http::request_parser<http::string_body> parser;
     parser.header_limit(server_cfg.limits.max_header_bytes);
     parser.body_limit(server_cfg.limits.max_body_bytes);
@@ -363,9 +364,10 @@ std::string PeerString(const upstream::Socket& s) {
 }  // namespace
 
 Awaitable<void> AcceptLoop(WorkerContext& worker, upstream::Acceptor& acceptor) {
-  const auto& limits = worker.runtime().config->server.limits;
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(kUseTuple);
+    // Read after the wait: a reload may have freed the config this loop started with.
+    const config::ServerLimits& limits = worker.runtime().config->server.limits;
     if (ec) {
       if (ec == net::error::operation_aborted || !acceptor.is_open()) co_return;
       continue;  // EMFILE and friends: keep serving the connections we have

@@ -71,7 +71,7 @@ class StreamForwarder final : private upstream::ReadableListener {
                   ClientApi api, StreamTransform& transform, RequestRecord& rec, bool keep_alive,
                   EarlyFailure& early, Request& request, ClientCall& call)
       : worker_(worker),
-        cfg_(*worker.runtime().config),
+        idle_timeout_(worker.runtime().config->streaming.idle_timeout),
         io_(io),
         ex_(ex),
         watch_(watch),
@@ -82,7 +82,7 @@ class StreamForwarder final : private upstream::ReadableListener {
         early_(early),
         request_(request),
         call_(call),
-        stream_end_(rec.start + cfg_.streaming.total_timeout),
+        stream_end_(rec.start + worker.runtime().config->streaming.total_timeout),
         plain_(ex.plain()) {}
 
   Awaitable<bool> Run();
@@ -97,7 +97,7 @@ class StreamForwarder final : private upstream::ReadableListener {
   using PumpHandler = net::async_result<net::use_awaitable_t<Executor>, void(Step)>::handler_type;
 
   Clock::time_point WaitDeadline(Clock::time_point from) const {
-    return std::min(from + cfg_.streaming.idle_timeout, stream_end_);
+    return std::min(from + idle_timeout_, stream_end_);
   }
   char* ReadBuffer() { return plain_ ? worker_.stream_read_buffer.data() : own_buffer_.get(); }
   // Parses what the upstream connection holds into the read buffer and delivers it; nullopt when there is
@@ -111,7 +111,8 @@ class StreamForwarder final : private upstream::ReadableListener {
   Awaitable<bool> Finish();
 
   WorkerContext& worker_;
-  const config::Config& cfg_;
+  // Copied, not referenced: a stream may outlive the config snapshot it started under (reloads).
+  const std::chrono::milliseconds idle_timeout_;
   ClientIo& io_;
   upstream::Exchange& ex_;
   DisconnectWatch& watch_;

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { startMock, startGateway, gatewayConfig, waitFor, metricValue } from './lib/harness.mjs';
 import { rawExchange } from './lib/proxy_client.mjs';
 
@@ -113,4 +114,37 @@ test('metrics go on across a reload: counters keep counting, what was open ends 
   // The stream started on the old snapshot's registry and ended after the reload: counted on top of the
   // requests from before the reload, under the new snapshot's series.
   assert.equal(await gauge('sluice_requests_total', { model: 'gpt-slow' }), slow0 + 1);
+});
+
+// A keep-alive connection outlives config snapshots: each request on it must read the server settings of the
+// config current when it arrives (the session once kept a reference to the config it started under, which a
+// second reload freed: a heap use-after-free under ASan).
+test('a keep-alive connection opened before reloads serves each request under the config current then', async () => {
+  const i = gw.http.lastIndexOf(':');
+  const sock = connect(Number(gw.http.slice(i + 1)), gw.http.slice(0, i));
+  await new Promise((resolve) => sock.on('connect', resolve));
+  let got = '';
+  sock.on('data', (d) => { got += d.toString('latin1'); });
+  const send = async (content) => {
+    got = '';
+    const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content }] });
+    sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    await waitFor(() => /\r\n\r\n\{[\s\S]*\}\s*$/.test(got));
+    return Number(got.slice(9, 12));
+  };
+  const big = 'x'.repeat(3000);
+  assert.equal(await send(big), 200);
+  for (const limit of ['2KiB', '1KiB']) {  // two reloads: the first snapshot the connection saw is freed
+    const next = config();
+    next.server = { ...next.server, limits: { ...(next.server?.limits ?? {}), max_body_bytes: limit } };
+    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
+    gw.proc.kill('SIGHUP');
+    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
+    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
+  }
+  assert.equal(await send(big), 413, 'the new body limit applies on the old connection');
+  sock.destroy();
+  assert.equal((await chat('gpt-test', {}, {})).status, 200, 'the gateway still serves');
 });
