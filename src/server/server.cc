@@ -168,9 +168,11 @@ void ReloadConfig(SharedState& shared, std::vector<std::unique_ptr<WorkerContext
     net::post(wp->ioc, [wp, next] { wp->AdoptRuntime(next); });
   }
   // The old scraper writes into the old snapshot's board: stop it on worker 0 (its thread) and start the new.
+  // It keeps that snapshot alive until it is gone: the workers' adoption may drop the last other reference
+  // while a scrape of the old scraper is still on its way to the board.
   if (scraper) {
     LoadScraper* old = scraper.release();
-    net::co_spawn(workers[0]->ioc, old->Stop(), [old](std::exception_ptr) { delete old; });
+    net::co_spawn(workers[0]->ioc, old->Stop(), [old, snapshot = current](std::exception_ptr) { delete old; });
   }
   scraper = StartScraper(*workers[0], *next);
   LogEvent("info", "reloaded", path, "models", std::to_string(next->models.size()));
