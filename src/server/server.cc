@@ -18,6 +18,7 @@
 #include "server/http_session.h"
 #include "server/load_scraper.h"
 #include "server/worker.h"
+#include "telemetry/metrics_lineage.h"
 #include "tokenizer/registry.h"
 #include "upstream/deadline_sweep.h"
 

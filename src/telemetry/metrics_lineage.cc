@@ -1,9 +1,26 @@
-// MetricsLineage: carries counters and histograms across config snapshots. See metrics_registry.h.
+// LiveGauges and MetricsLineage. See live_gauges.h and metrics_lineage.h.
+#include "telemetry/metrics_lineage.h"
+
 #include <algorithm>
 
-#include "telemetry/metrics_registry.h"
-
 namespace sluice::telemetry {
+
+LiveGauges::LiveGauges(size_t shards) {
+  if (shards == 0) shards = 1;
+  for (size_t i = 0; i < shards; ++i) shards_.emplace_back(std::make_unique<LiveGaugeShard>());
+}
+
+int64_t LiveGauges::Sum(std::atomic<int64_t> LiveGaugeShard::*gauge) const {
+  int64_t n = 0;
+  for (const auto& s : shards_) n += ((*s).*gauge).load(std::memory_order_relaxed);
+  return n;
+}
+
+uint64_t LiveGauges::ConnectionsTotal() const {
+  uint64_t n = 0;
+  for (const auto& s : shards_) n += s->connections_total.load(std::memory_order_relaxed);
+  return n;
+}
 
 void RegistryTotals::Pair::Add(const Pair& other) {
   for (size_t c = 0; c < kStatusClasses; ++c) requests[c] += other.requests[c];

@@ -2,6 +2,8 @@
 // Rendering lives in metrics_render.cc. Thread rule: see metrics_registry.h.
 #include "telemetry/metrics_registry.h"
 
+#include "telemetry/metrics_lineage.h"
+
 namespace sluice::telemetry {
 
 StatusClass ClassOfStatus(int status) {
@@ -28,23 +30,6 @@ std::string UpstreamErrorLabel(size_t slot) {
   if (i < std::size(kUpstreamStatuses)) return "http_" + std::to_string(kUpstreamStatuses[i]);
   static const char* const kOther[] = {"http_4xx", "http_5xx", "http_other"};
   return kOther[i - std::size(kUpstreamStatuses)];
-}
-
-LiveGauges::LiveGauges(size_t shards) {
-  if (shards == 0) shards = 1;
-  for (size_t i = 0; i < shards; ++i) shards_.emplace_back(std::make_unique<LiveGaugeShard>());
-}
-
-int64_t LiveGauges::Sum(std::atomic<int64_t> LiveGaugeShard::*gauge) const {
-  int64_t n = 0;
-  for (const auto& s : shards_) n += ((*s).*gauge).load(std::memory_order_relaxed);
-  return n;
-}
-
-uint64_t LiveGauges::ConnectionsTotal() const {
-  uint64_t n = 0;
-  for (const auto& s : shards_) n += s->connections_total.load(std::memory_order_relaxed);
-  return n;
 }
 
 WorkerMetrics::WorkerMetrics(size_t models, size_t providers, LiveGaugeShard& live)

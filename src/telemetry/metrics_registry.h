@@ -4,7 +4,9 @@
 // series is pre-allocated and addressed by small integer ids (ModelId, ProviderId): the hot path
 // indexes arrays, never hashes strings or takes locks. Each worker owns one WorkerMetrics shard
 // (cache-line aligned, separate allocation: no false sharing) and is its only writer;
-// RenderPrometheus() sums all shards at scrape time.
+// RenderPrometheus() sums all shards at scrape time, plus, through the process's MetricsLineage
+// (metrics_lineage.h), what the registries of other config snapshots recorded under the same names, and
+// the process's LiveGauges (live_gauges.h).
 //
 // Bounded labels: a request for a model that is not configured is recorded as model="unknown"
 // (never the client's string), a request answered before reaching a provider as provider="none".
@@ -20,9 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <iterator>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -31,6 +31,7 @@
 
 #include "core/error.h"
 #include "telemetry/histogram.h"
+#include "telemetry/live_gauges.h"
 
 namespace sluice::telemetry {
 
@@ -85,35 +86,8 @@ size_t UpstreamErrorSlot(core::ErrorCode code, int http_status);
 std::string UpstreamErrorLabel(size_t slot);
 
 class MetricsRegistry;
-
-// What is open right now (requests, streams, client connections) and the count of connections accepted.
-// They outlive config snapshots: a reload builds a new MetricsRegistry, but what it finds open ends under the
-// new one, so all the registries of a process share one LiveGauges (a gauge raised in one registry's shard
-// and lowered in the next one's would read negative). Shard(i) is written only by worker i.
-class alignas(64) LiveGaugeShard {
- public:
-  void Add(std::atomic<int64_t>& gauge, int64_t d) {
-    gauge.store(gauge.load(std::memory_order_relaxed) + d, std::memory_order_relaxed);
-  }
-  std::atomic<int64_t> requests_in_flight{0};
-  std::atomic<int64_t> streams_in_flight{0};
-  std::atomic<int64_t> connections_open{0};
-  std::atomic<uint64_t> connections_total{0};
-};
-
-class LiveGauges {
- public:
-  explicit LiveGauges(size_t shards);
-  LiveGaugeShard& Shard(size_t worker_index) { return *shards_[worker_index % shards_.size()]; }
-  int64_t RequestsInFlight() const { return Sum(&LiveGaugeShard::requests_in_flight); }
-  int64_t StreamsInFlight() const { return Sum(&LiveGaugeShard::streams_in_flight); }
-  int64_t ConnectionsOpen() const { return Sum(&LiveGaugeShard::connections_open); }
-  uint64_t ConnectionsTotal() const;
-
- private:
-  int64_t Sum(std::atomic<int64_t> LiveGaugeShard::*gauge) const;
-  std::vector<std::unique_ptr<LiveGaugeShard>> shards_;
-};
+class MetricsLineage;
+struct RegistryTotals;
 
 class alignas(64) WorkerMetrics {
  public:
@@ -159,53 +133,6 @@ class alignas(64) WorkerMetrics {
   std::unique_ptr<std::atomic<uint64_t>[]> local_replies_;  // [ErrorCode]
   Histogram overhead_;
   LiveGaugeShard* live_;
-};
-
-// A registry's values summed over its shards, by its own series indices.
-struct RegistryTotals {
-  struct Pair {
-    uint64_t requests[kStatusClasses] = {};
-    uint64_t tokens[kTokenDirections] = {};
-    HistogramSnapshot duration, ttft;
-    void Add(const Pair& other);
-  };
-  struct Provider {
-    HistogramSnapshot upstream_duration;
-    uint64_t connections[2] = {};  // [reused]
-    std::vector<uint64_t> errors = std::vector<uint64_t>(kUpstreamErrorSlots, 0);
-    void Add(const Provider& other);
-  };
-  std::vector<Pair> pairs;          // [model * providers + provider]
-  std::vector<Provider> providers;  // [provider]
-  std::vector<uint64_t> local_replies = std::vector<uint64_t>(kErrorCodeSlots, 0);
-  HistogramSnapshot overhead;
-};
-
-// The registries of one process, across config snapshots (a reload builds a new registry). The current
-// registry renders its series plus what the others recorded under the same model and provider names: those
-// still alive (an older snapshot's requests may still be running) are read live, and each one that is
-// destroyed is folded, by names, into totals kept here. So counters and histograms go on across a reload
-// instead of restarting from zero; the series of a model or provider that the reload removed stop being
-// exported (and resume with their totals if it comes back). It also holds the process's LiveGauges.
-// Thread rule: Join/Leave from any thread (a registry dies wherever its last snapshot is dropped); AddOthers
-// from the rendering thread. One mutex, taken by a worker only when a registry is destroyed.
-class MetricsLineage {
- public:
-  explicit MetricsLineage(size_t shards) : live_(std::make_shared<LiveGauges>(shards)) {}
-  const std::shared_ptr<LiveGauges>& live_gauges() const { return live_; }
-  void Join(const MetricsRegistry* registry);
-  void Leave(const MetricsRegistry* registry);
-  // Adds into `totals` (indexed as `self`'s series) what the lineage's other registries recorded.
-  void AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const;
-
- private:
-  std::shared_ptr<LiveGauges> live_;
-  mutable std::mutex mutex_;
-  std::vector<const MetricsRegistry*> alive_;
-  std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> folded_pairs_;  // (model, provider)
-  std::map<std::string, RegistryTotals::Provider> folded_providers_;
-  std::vector<uint64_t> folded_local_replies_ = std::vector<uint64_t>(kErrorCodeSlots, 0);
-  HistogramSnapshot folded_overhead_;
 };
 
 struct MetricsSpec {

@@ -2,6 +2,7 @@
 // Families appear in a fixed order, series in config order, so scrapes are stable and diffable.
 // Thread rule: runs on the admin thread while workers write; reads relaxed atomics only, never
 // blocks them.
+#include "telemetry/metrics_lineage.h"
 #include "telemetry/metrics_registry.h"
 #include "telemetry/prometheus_text.h"
 

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <thread>
 
+#include "telemetry/metrics_lineage.h"
+
 namespace sluice::telemetry {
 namespace {
 
