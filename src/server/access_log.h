@@ -35,6 +35,7 @@ class AccessLog {
   explicit AccessLog(bool enabled) : enabled_(enabled) { buffer_.reserve(kFlushBytes * 2); }
   ~AccessLog() { Flush(); }
   bool enabled() const { return enabled_; }
+  void set_enabled(bool enabled) { enabled_ = enabled; }  // a reload's `log.access_log`
   // The caller appends one complete line (JsonLine ... End()) to Buffer(), then calls Committed().
   std::string& Buffer() { return buffer_; }
   void Committed() {

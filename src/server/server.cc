@@ -63,6 +63,7 @@ void WorkerContext::AdoptRuntime(std::shared_ptr<const Runtime> next) {
   retry_budget = router::RetryBudget(next->routing->budget);
   metrics = &next->metrics->Shard(index);
   router_metrics = &next->router_metrics->Shard(index);
+  access_log.set_enabled(next->config->log.access_log);
   runtime_ptr = std::move(next);
 }
 

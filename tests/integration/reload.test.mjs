@@ -148,3 +148,25 @@ test('a keep-alive connection opened before reloads serves each request under th
   sock.destroy();
   assert.equal((await chat('gpt-test', {}, {})).status, 200, 'the gateway still serves');
 });
+
+test('log.access_log follows a reload, off and on again', async () => {
+  const lines = () => gw.accessLog().filter((l) => l.model === 'gpt-test').length;
+  const reload = async (accessLog) => {
+    const next = config();
+    next.log = { ...(next.log ?? {}), access_log: accessLog };
+    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
+    gw.proc.kill('SIGHUP');
+    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
+    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
+  };
+  await reload(false);
+  await new Promise((r) => setTimeout(r, 600));  // earlier tests' lines reach the log (250 ms flush)
+  const before = lines();
+  assert.equal((await chat('gpt-test')).status, 200);
+  await new Promise((r) => setTimeout(r, 600));  // longer than the log's 250 ms flush
+  assert.equal(lines(), before, 'no access line while it is off');
+  await reload(true);
+  assert.equal((await chat('gpt-test')).status, 200);
+  await waitFor(() => lines() === before + 1);
+});
