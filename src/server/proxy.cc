@@ -202,8 +202,14 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
   const router::Route& route = *model->route;
   const router::RoutePolicy& policy = *model->policy;
 
-  // This request's routing states, held for its whole life (a config reload swaps the worker's).
-  std::shared_ptr<router::TargetStates> states = worker.target_states;
+  // This request's routing states, held for its whole life (a config reload swaps the worker's). They are
+  // indexed by the request's snapshot's slots: if a reload came while the request was being read, the worker's
+  // states belong to the next snapshot, and this request routes on fresh ones of its own rather than index
+  // those.
+  std::shared_ptr<router::TargetStates> states = worker.runtime_ptr.get() == &rt
+                                                     ? worker.target_states
+                                                     : std::make_shared<router::TargetStates>(
+                                                           rt.routing->table.target_slots());
   telemetry::RouterShard* router_metrics = &rt.router_metrics->Shard(worker.index);  // this snapshot's slots
   if (route.strategy == router::Strategy::kLeastBusy) {
     // Self-hosted servers' own queues (scraped /metrics) join the gateway's in-flight counts; an unusable

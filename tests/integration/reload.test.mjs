@@ -170,3 +170,38 @@ test('log.access_log follows a reload, off and on again', async () => {
   assert.equal((await chat('gpt-test')).status, 200);
   await waitFor(() => lines() === before + 1);
 });
+
+// A request keeps the snapshot it was read under; a reload while its body is still arriving must not make it
+// index the next snapshot's routing states with its own target slots (an out-of-bounds write under ASan when
+// the next config has fewer targets).
+test('a request whose body arrives across a reload to a smaller config is served on its own snapshot', async () => {
+  const reloadTo = async (next) => {
+    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
+    gw.proc.kill('SIGHUP');
+    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
+    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
+  };
+  const wide = config();
+  for (let i = 0; i < 8; ++i) wide.models[`wide-${i}`] = { provider: 'mock', model: `mock-wide-${i}` };
+  await reloadTo(wide);
+
+  const i = gw.http.lastIndexOf(':');
+  const sock = connect(Number(gw.http.slice(i + 1)), gw.http.slice(0, i));
+  await new Promise((resolve) => sock.on('connect', resolve));
+  let got = '';
+  sock.on('data', (d) => { got += d.toString('latin1'); });
+  const body = JSON.stringify({ model: 'wide-7', messages: [{ role: 'user', content: 'across a reload' }] });
+  sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
+  await new Promise((r) => setTimeout(r, 100));
+  const narrow = gatewayConfig(mock.url);
+  delete narrow.models['embed-test'];
+  await reloadTo(narrow);
+  sock.write(body.slice(10));
+  await waitFor(() => /\r\n\r\n\{[\s\S]*\}\s*$/.test(got));
+  assert.equal(got.slice(9, 12), '200', got);
+  sock.destroy();
+  assert.equal((await chat('gpt-test')).status, 200, 'the gateway still serves');
+  assert.equal((await chat('wide-7')).status, 404, 'new requests use the new config');
+});
