@@ -101,7 +101,8 @@ Awaitable<core::Result<CountReply>> RoundTrip(WorkerContext& worker, const Runti
     co_return reply.error();
   }
   CountReply r{ex.Status(), std::move(reply.value())};
-  if (r.status >= 300) provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
+  if (r.status >= 300)
+    provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, r.status);
   co_return r;
 }
 

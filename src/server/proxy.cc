@@ -386,7 +386,8 @@ Awaitable<bool> ProxyCall(WorkerContext& worker, const Runtime& rt, ClientIo& io
       continue;
     }
     if (status >= 300) {
-      provider.Metrics(worker.index).RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
+      provider.Metrics(worker.index)
+          .RecordUpstreamError(provider.metric_id, ErrorCode::kUpstreamError, static_cast<int>(status));
       int client_status = 0;
       last.body =
           UpstreamErrorBody(api, provider, up.translated, static_cast<int>(status), body.value(), client_status);

@@ -42,51 +42,46 @@ void MetricsLineage::Join(const MetricsRegistry* registry) {
 
 void MetricsLineage::Leave(const MetricsRegistry* registry) {
   const RegistryTotals t = registry->Collect();  // its shards are still there: called from its destructor
-  const size_t np = registry->provider_names_.size();
   std::lock_guard lock(mutex_);
   alive_.erase(std::remove(alive_.begin(), alive_.end(), registry), alive_.end());
-  for (size_t i = 0; i < t.pairs.size(); ++i)
-    folded_pairs_[{registry->model_names_[i / np], registry->provider_names_[i % np]}].Add(t.pairs[i]);
-  for (size_t p = 1; p < np; ++p) folded_providers_[registry->provider_names_[p]].Add(t.providers[p]);
-  for (size_t c = 0; c < kErrorCodeSlots; ++c) folded_local_replies_[c] += t.local_replies[c];
-  folded_overhead_.Add(t.overhead);
+  Fold(*registry, t, folded_);
 }
 
 void MetricsLineage::AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const {
+  NamedTotals others;
+  {
+    std::lock_guard lock(mutex_);  // a registry being destroyed waits here, its shards intact, until this is done
+    others = folded_;
+    for (const MetricsRegistry* other : alive_) {
+      if (other != &self) Fold(*other, other->Collect(), others);
+    }
+  }
+  AddByNames(others, self, totals);
+}
+
+void MetricsLineage::Fold(const MetricsRegistry& registry, const RegistryTotals& totals, NamedTotals& into) {
+  const size_t np = registry.provider_names_.size();
+  for (size_t i = 0; i < totals.pairs.size(); ++i)
+    into.pairs[{registry.model_names_[i / np], registry.provider_names_[i % np]}].Add(totals.pairs[i]);
+  for (size_t p = 1; p < np; ++p) into.providers[registry.provider_names_[p]].Add(totals.providers[p]);
+  for (size_t c = 0; c < kErrorCodeSlots; ++c) into.local_replies[c] += totals.local_replies[c];
+  into.overhead.Add(totals.overhead);
+}
+
+void MetricsLineage::AddByNames(const NamedTotals& named, const MetricsRegistry& self, RegistryTotals& totals) {
   const size_t np = self.provider_names_.size();
-  // The index of a (model, provider) pair in `self`, or npos when `self` has no such series.
-  auto pair_index = [&](const std::string& model, const std::string& provider) {
-    auto m = self.model_ids_.find(model);
-    auto p = self.provider_ids_.find(provider);
-    if (m == self.model_ids_.end() || p == self.provider_ids_.end()) return std::string::npos;
-    return static_cast<size_t>(m->second) * np + p->second;
-  };
-  std::lock_guard lock(mutex_);  // a registry being destroyed waits here, its shards intact, until this is done
-  for (const MetricsRegistry* other : alive_) {
-    if (other == &self) continue;
-    const RegistryTotals t = other->Collect();
-    const size_t other_np = other->provider_names_.size();
-    for (size_t i = 0; i < t.pairs.size(); ++i) {
-      const size_t j = pair_index(other->model_names_[i / other_np], other->provider_names_[i % other_np]);
-      if (j != std::string::npos) totals.pairs[j].Add(t.pairs[i]);
-    }
-    for (size_t p = 1; p < other_np; ++p) {
-      auto it = self.provider_ids_.find(other->provider_names_[p]);
-      if (it != self.provider_ids_.end() && it->second != 0) totals.providers[it->second].Add(t.providers[p]);
-    }
-    for (size_t c = 0; c < kErrorCodeSlots; ++c) totals.local_replies[c] += t.local_replies[c];
-    totals.overhead.Add(t.overhead);
+  for (const auto& [names, pair] : named.pairs) {
+    auto m = self.model_ids_.find(names.first);
+    auto p = self.provider_ids_.find(names.second);
+    if (m == self.model_ids_.end() || p == self.provider_ids_.end()) continue;  // a series `self` does not have
+    totals.pairs[m->second * np + p->second].Add(pair);
   }
-  for (const auto& [names, pair] : folded_pairs_) {
-    const size_t j = pair_index(names.first, names.second);
-    if (j != std::string::npos) totals.pairs[j].Add(pair);
-  }
-  for (const auto& [name, provider] : folded_providers_) {
+  for (const auto& [name, provider] : named.providers) {
     auto it = self.provider_ids_.find(name);
     if (it != self.provider_ids_.end() && it->second != 0) totals.providers[it->second].Add(provider);
   }
-  for (size_t c = 0; c < kErrorCodeSlots; ++c) totals.local_replies[c] += folded_local_replies_[c];
-  totals.overhead.Add(folded_overhead_);
+  for (size_t c = 0; c < kErrorCodeSlots; ++c) totals.local_replies[c] += named.local_replies[c];
+  totals.overhead.Add(named.overhead);
 }
 
 }  // namespace sluice::telemetry

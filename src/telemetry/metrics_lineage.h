@@ -54,13 +54,22 @@ class MetricsLineage {
   void AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const;
 
  private:
+  // Totals keyed by series names rather than one registry's ids.
+  struct NamedTotals {
+    std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> pairs;  // (model, provider)
+    std::map<std::string, RegistryTotals::Provider> providers;
+    std::vector<uint64_t> local_replies = std::vector<uint64_t>(kErrorCodeSlots, 0);
+    HistogramSnapshot overhead;
+  };
+  // Adds `totals`, which `registry` collected, into `into` by names.
+  static void Fold(const MetricsRegistry& registry, const RegistryTotals& totals, NamedTotals& into);
+  // Adds what `named` holds for the series `self` has into `totals`, indexed as `self`'s.
+  static void AddByNames(const NamedTotals& named, const MetricsRegistry& self, RegistryTotals& totals);
+
   std::shared_ptr<LiveGauges> live_;
   mutable std::mutex mutex_;
   std::vector<const MetricsRegistry*> alive_;
-  std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> folded_pairs_;  // (model, provider)
-  std::map<std::string, RegistryTotals::Provider> folded_providers_;
-  std::vector<uint64_t> folded_local_replies_ = std::vector<uint64_t>(kErrorCodeSlots, 0);
-  HistogramSnapshot folded_overhead_;
+  NamedTotals folded_;  // the registries that are gone
 };
 
 }  // namespace sluice::telemetry

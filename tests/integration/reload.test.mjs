@@ -88,6 +88,37 @@ function oneShot(model, extra = {}) {
     `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, { timeoutMs: 10000 });
 }
 
+// Writes `next` as the config, sends SIGHUP and returns once the reload is logged and the workers have had
+// time to adopt it on their own threads.
+async function reloadTo(next) {
+  writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
+  const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
+  gw.proc.kill('SIGHUP');
+  await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+// A raw keep-alive connection: `received()` is what came back since the last `clear()`, and `answered()`
+// waits for a whole response with a JSON body and returns its status.
+async function rawConnection() {
+  const i = gw.http.lastIndexOf(':');
+  const sock = connect(Number(gw.http.slice(i + 1)), gw.http.slice(0, i));
+  await new Promise((resolve) => sock.on('connect', resolve));
+  let got = '';
+  sock.on('data', (d) => { got += d.toString('latin1'); });
+  return {
+    sock,
+    received: () => got,
+    clear: () => { got = ''; },
+    answered: async () => {
+      await waitFor(() => /\r\n\r\n\{[\s\S]*\}\s*$/.test(got));
+      return Number(got.slice(9, 12));
+    },
+  };
+}
+const chatHead = (body) => 'POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+  `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n`;
+
 test('metrics go on across a reload: counters keep counting, what was open ends balanced', async () => {
   const gauge = async (name, labels) => metricValue(await gw.metrics(), name, labels);
   const open0 = await gauge('sluice_connections_open');
@@ -120,33 +151,23 @@ test('metrics go on across a reload: counters keep counting, what was open ends 
 // config current when it arrives (the session once kept a reference to the config it started under, which a
 // second reload freed: a heap use-after-free under ASan).
 test('a keep-alive connection opened before reloads serves each request under the config current then', async () => {
-  const i = gw.http.lastIndexOf(':');
-  const sock = connect(Number(gw.http.slice(i + 1)), gw.http.slice(0, i));
-  await new Promise((resolve) => sock.on('connect', resolve));
-  let got = '';
-  sock.on('data', (d) => { got += d.toString('latin1'); });
+  const c = await rawConnection();
   const send = async (content) => {
-    got = '';
+    c.clear();
     const body = JSON.stringify({ model: 'gpt-test', messages: [{ role: 'user', content }] });
-    sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
-    await waitFor(() => /\r\n\r\n\{[\s\S]*\}\s*$/.test(got));
-    return Number(got.slice(9, 12));
+    c.sock.write(chatHead(body) + body);
+    return c.answered();
   };
   const big = 'x'.repeat(3000);
   assert.equal(await send(big), 200);
   for (const limit of ['2KiB', '1KiB']) {  // two reloads: the first snapshot the connection saw is freed
     const next = config();
     next.server = { ...next.server, limits: { ...(next.server?.limits ?? {}), max_body_bytes: limit } };
-    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
-    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
-    gw.proc.kill('SIGHUP');
-    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
-    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
+    await reloadTo(next);
   }
   assert.equal(await send(big), 413, 'the new body limit applies on the old connection');
-  sock.destroy();
-  assert.equal((await chat('gpt-test', {}, {})).status, 200, 'the gateway still serves');
+  c.sock.destroy();
+  assert.equal((await chat('gpt-test')).status, 200, 'the gateway still serves');
 });
 
 test('log.access_log follows a reload, off and on again', async () => {
@@ -154,11 +175,7 @@ test('log.access_log follows a reload, off and on again', async () => {
   const reload = async (accessLog) => {
     const next = config();
     next.log = { ...(next.log ?? {}), access_log: accessLog };
-    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
-    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
-    gw.proc.kill('SIGHUP');
-    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
-    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
+    await reloadTo(next);
   };
   await reload(false);
   await new Promise((r) => setTimeout(r, 600));  // earlier tests' lines reach the log (250 ms flush)
@@ -175,33 +192,20 @@ test('log.access_log follows a reload, off and on again', async () => {
 // index the next snapshot's routing states with its own target slots (an out-of-bounds write under ASan when
 // the next config has fewer targets).
 test('a request whose body arrives across a reload to a smaller config is served on its own snapshot', async () => {
-  const reloadTo = async (next) => {
-    writeFileSync(gw.configPath, JSON.stringify(next, null, 2));
-    const reloads = gw.lines.filter((l) => l.includes('"reloaded"')).length;
-    gw.proc.kill('SIGHUP');
-    await waitFor(() => gw.lines.filter((l) => l.includes('"reloaded"')).length > reloads);
-    await new Promise((r) => setTimeout(r, 100));  // the workers adopt it on their own threads
-  };
   const wide = config();
   for (let i = 0; i < 8; ++i) wide.models[`wide-${i}`] = { provider: 'mock', model: `mock-wide-${i}` };
   await reloadTo(wide);
 
-  const i = gw.http.lastIndexOf(':');
-  const sock = connect(Number(gw.http.slice(i + 1)), gw.http.slice(0, i));
-  await new Promise((resolve) => sock.on('connect', resolve));
-  let got = '';
-  sock.on('data', (d) => { got += d.toString('latin1'); });
+  const c = await rawConnection();
   const body = JSON.stringify({ model: 'wide-7', messages: [{ role: 'user', content: 'across a reload' }] });
-  sock.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
+  c.sock.write(chatHead(body) + body.slice(0, 10));
   await new Promise((r) => setTimeout(r, 100));
   const narrow = gatewayConfig(mock.url);
   delete narrow.models['embed-test'];
   await reloadTo(narrow);
-  sock.write(body.slice(10));
-  await waitFor(() => /\r\n\r\n\{[\s\S]*\}\s*$/.test(got));
-  assert.equal(got.slice(9, 12), '200', got);
-  sock.destroy();
+  c.sock.write(body.slice(10));
+  assert.equal(await c.answered(), 200, c.received());
+  c.sock.destroy();
   assert.equal((await chat('gpt-test')).status, 200, 'the gateway still serves');
   assert.equal((await chat('wide-7')).status, 404, 'new requests use the new config');
 });
