@@ -61,11 +61,12 @@ void ReuseStreamOut(std::string& out) {
 // One upstream read at a time: with backpressure this bounds the stream's memory (see architecture.md).
 // Until the client has bytes, chunks are read one by one (an error as the first event becomes an error
 // status); after that, every chunk already received is read at once, so a burst is one client write.
-// Plain TCP: the bytes arrive in the connection's small read buffer (2 KiB), are parsed into the worker's
-// buffer and turned into client bytes before anything suspends, so a waiting stream holds no more.
+// Plain TCP: the bytes arrive in the connection's small read buffer (2 KiB) or the pool's scratch; the
+// exchange takes the HTTP framing off and hands the payload here as views of those bytes (OnBody), which the
+// transform turns into client bytes before anything suspends, so a waiting stream holds no more.
 // TLS: a buffer of the stream's own (Beast parses already-buffered bytes and then *posts* the completion,
 // so a shared buffer could be overwritten by another stream before this one resumes).
-class StreamForwarder final : private upstream::ReadableListener {
+class StreamForwarder final : private upstream::ReadableListener, private upstream::BodySink {
  public:
   StreamForwarder(WorkerContext& worker, ClientIo& io, upstream::Exchange& ex, DisconnectWatch& watch,
                   ClientApi api, StreamTransform& transform, RequestRecord& rec, bool keep_alive,
@@ -99,10 +100,13 @@ class StreamForwarder final : private upstream::ReadableListener {
   Clock::time_point WaitDeadline(Clock::time_point from) const {
     return std::min(from + idle_timeout_, stream_end_);
   }
-  char* ReadBuffer() { return plain_ ? worker_.stream_read_buffer.data() : own_buffer_.get(); }
-  // Parses what the upstream connection holds into the read buffer and delivers it; nullopt when there is
-  // nothing yet (wait, or the parser moved without body bytes: come straight back).
+  // Until the 200 is written the batch may wait for that write, so it is the stream's own string.
+  std::string& Out() { return committed_ && io_.writes_now() ? worker_.stream_out : pending_; }
+  // Hands what the upstream connection holds of the body to the transform (OnBody) and delivers the result;
+  // nullopt when there is nothing yet (wait, or only framing came: come straight back).
   std::optional<Step> ReadAndDeliver(bool& must_wait);
+  void OnBody(std::string_view piece) override;
+  // Sends what the transform made of the `got` body bytes it was given (0: the body ended).
   Step Deliver(const core::Result<size_t>& got);
   Awaitable<Step> Pump();
   void PumpOn();
@@ -125,7 +129,8 @@ class StreamForwarder final : private upstream::ReadableListener {
   ClientCall& call_;
   const Clock::time_point stream_end_;
   const bool plain_;
-  std::unique_ptr<char[]> own_buffer_;
+  std::unique_ptr<char[]> own_buffer_;  // a TLS upstream's reads
+  bool transform_failed_ = false;
   std::string pending_;  // the batch until the 200 is out; then what a slow client has yet to take
   StreamProgress progress_;
   bool committed_ = false;
@@ -161,9 +166,10 @@ Awaitable<bool> StreamForwarder::Run() {
       }
     } else {  // a TLS upstream
       const Clock::time_point wait_from = Clock::now();
-      core::Result<size_t> got = co_await ex_.ReadSome(ReadBuffer(), kTlsStreamReadBuffer, WaitDeadline(wait_from),
-                                                       /*eager=*/committed_);
+      core::Result<size_t> got = co_await ex_.ReadSome(own_buffer_.get(), kTlsStreamReadBuffer,
+                                                       WaitDeadline(wait_from), /*eager=*/committed_);
       rec_.upstream_wait += Clock::now() - wait_from;
+      if (got.ok() && got.value() > 0) OnBody(std::string_view(own_buffer_.get(), got.value()));
       step = Deliver(got);
     }
     if (step == Step::kWriteRest) {
@@ -189,13 +195,16 @@ Awaitable<bool> StreamForwarder::Run() {
 
 std::optional<StreamForwarder::Step> StreamForwarder::ReadAndDeliver(bool& must_wait) {
   bool would_block = false;
-  core::Result<size_t> got =
-      ex_.ReadAvailable(ReadBuffer(), worker_.stream_read_buffer.size(), would_block, /*eager=*/committed_);
+  core::Result<size_t> got = ex_.ReadAvailable(*this, would_block, /*eager=*/committed_);
   if (got.ok() && would_block) {
     must_wait = ex_.MustWait();
     return std::nullopt;
   }
   return Deliver(got);
+}
+
+void StreamForwarder::OnBody(std::string_view piece) {
+  if (!transform_failed_ && !transform_.OnBytes(piece, Out(), progress_)) transform_failed_ = true;
 }
 
 StreamForwarder::Step StreamForwarder::Deliver(const core::Result<size_t>& got) {
@@ -210,16 +219,16 @@ StreamForwarder::Step StreamForwarder::Deliver(const core::Result<size_t>& got) 
     }
     return Step::kStop;
   }
-  // Until the 200 is written the batch may wait for that write, so it is the stream's own string.
-  std::string& out = committed_ && io_.writes_now() ? worker_.stream_out : pending_;
+  std::string& out = Out();
+  if (transform_failed_) {
+    out.clear();
+    failure_ = transform_.error();
+    return Step::kStop;
+  }
   if (got.value() == 0) {
     ended_ = true;
     if (!transform_.OnEnd(out, progress_))
       failure_ = Error{ErrorCode::kUpstreamProtocolError, "The upstream ended the stream before it completed."};
-  } else if (!transform_.OnBytes(std::string_view(ReadBuffer(), got.value()), out, progress_)) {
-    out.clear();
-    failure_ = transform_.error();
-    return Step::kStop;
   }
   if (out.empty()) return ended_ ? Step::kStop : Step::kNext;
   if (!rec_.ttft) rec_.ttft = Clock::now() - rec_.start;

@@ -61,10 +61,6 @@ struct WorkerContext {
   router::Rng rng;
   telemetry::RouterShard* router_metrics;
   AccessLog access_log;
-  // Where streams over plain TCP parse upstream bytes: filled and consumed with no suspension in between
-  // (Exchange::ReadAvailable), so one buffer serves every stream; a waiting stream holds only its
-  // connection's small read buffer.
-  std::vector<char> stream_read_buffer = std::vector<char>(16 * 1024);
   // Where a stream builds its next batch of client bytes once the client has its first (plain TCP clients):
   // the batch is written at once (ClientIo::WriteNow) with no suspension after it is built, so one string
   // serves every stream; what a slow client leaves unsent is copied into the stream's own string.

@@ -25,7 +25,7 @@ Exchange::~Exchange() { Finish(); }
 
 void Exchange::Finish() {
   if (!conn_) return;
-  bool keep = !cancelled_ && body_done_ && parser_ && parser_->is_done() && parser_->keep_alive();
+  bool keep = !cancelled_ && body_done_ && parser_ && BodyEnded() && parser_->keep_alive();
   if (keep) pool_.Release(std::move(conn_));
   conn_.reset();
 }
@@ -115,6 +115,7 @@ Awaitable<core::Result<bool>> Exchange::SendOnce(const OutgoingRequest& request,
   }
   if (conn_->buffer.capacity() < kReadReserve) conn_->buffer.reserve(kReadReserve);  // after a stream gave it back
   parser_.emplace();
+  body_.reset();
   parser_->body_limit(boost::none);
   parser_->header_limit(64 * 1024);
 
@@ -220,7 +221,7 @@ std::optional<core::Result<bool>> Exchange::AsyncWaitReadable(Clock::time_point 
 
 std::optional<core::Result<bool>> Exchange::BeginWait(WaitPlan& plan) {
   if (!conn_ || cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
-  if (parser_->is_done() || !must_wait_) return true;
+  if (BodyEnded() || !must_wait_) return true;
   // The wait is a read into the connection's small stream buffer, not a readiness wait: Asio queues a read
   // on its edge-triggered registration as it is, where a readiness wait re-arms the descriptor with
   // epoll_ctl every time; and once the socket is marked drained, the read waits without a recv first.
@@ -308,101 +309,97 @@ Exchange::ReadOutcome Exchange::ReadIntoBuffer(size_t want, boost::system::error
   return outcome;
 }
 
-Exchange::ReadOutcome Exchange::ReadIntoScratch(net::const_buffer& fresh, boost::system::error_code& ec) {
-  beast::flat_buffer& buffer = conn_->buffer;
-  const std::span<char> scratch = pool_.read_scratch();
-  const size_t kept = net::buffer_copy(net::buffer(scratch.data(), scratch.size()), buffer.data());
-  size_t n = 0;
-  const ReadOutcome outcome = ReadNow(net::buffer(scratch.data() + kept, scratch.size() - kept), n, ec);
-  if (outcome == ReadOutcome::kBytes) {
-    buffer.consume(kept);
-    fresh = net::const_buffer(scratch.data(), kept + n);
-  }
-  return outcome;
-}
-
 void Exchange::SeenEof() {
   // The upstream closed: that ends a body delimited by the close, and is an error anywhere else.
   drained_ = true;
+  if (body_) {
+    body_->OnEof();
+    if (body_->failed() && !deferred_error_) deferred_error_ = BodyReadError(http::error::partial_message);
+    return;
+  }
   if (parser_->is_done()) return;
   boost::system::error_code ec;
   parser_->put_eof(ec);
   if (ec && !deferred_error_) deferred_error_ = BodyReadError(ec);
 }
 
-core::Result<size_t> Exchange::ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager) {
+BodyDecoder& Exchange::Body() {
+  if (!body_) {
+    // The head is parsed and the parser, not eager, has taken no byte of the body.
+    if (parser_->is_done()) {
+      body_.emplace(BodyDecoder::Framing::kLength, 0);
+    } else if (parser_->chunked()) {
+      body_.emplace(BodyDecoder::Framing::kChunked);
+    } else if (const boost::optional<uint64_t> length = parser_->content_length()) {
+      body_.emplace(BodyDecoder::Framing::kLength, *length);
+    } else {
+      body_.emplace(BodyDecoder::Framing::kUntilClose);
+    }
+  }
+  return *body_;
+}
+
+size_t Exchange::Decode(char* bytes, size_t size, BodySink& sink, bool eager, size_t& handed) {
+  size_t used = 0;
+  const std::string_view payload = DecodeInPlace(*body_, bytes, size, /*one_piece=*/!eager, used);
+  if (!payload.empty()) {
+    handed += payload.size();
+    sink.OnBody(payload);
+  }
+  return used;
+}
+
+core::Result<size_t> Exchange::ReadAvailable(BodySink& sink, bool& would_block, bool eager) {
   would_block = false;
   if (!conn_ || cancelled_) return Error{ErrorCode::kUpstreamConnectFailed, "upstream request cancelled"};
   if (deferred_error_) return *deferred_error_;
-  if (parser_->is_done()) {
+  BodyDecoder& body = Body();
+  if (body.done()) {
     body_done_ = true;
     return size_t{0};
   }
+  size_t handed = 0;
   boost::system::error_code ec;
-  parser_->eager(eager);
-  auto& body = parser_->get().body();
-  body.data = buf;
-  body.size = cap;
   beast::flat_buffer& buffer = conn_->buffer;
-  net::const_buffer fresh;  // read into the pool's scratch, not parsed yet; the connection's buffer is empty then
-  // The scratch serves every connection: what the parser leaves of it stays with this one.
-  const auto keep_fresh = [&] {
-    buffer.commit(net::buffer_copy(buffer.prepare(fresh.size()), fresh));
-    fresh = {};
-  };
-  for (;;) {
-    if (fresh.size() > 0 || buffer.size() > 0) {
-      const bool from_fresh = fresh.size() > 0;
-      const size_t used = from_fresh ? parser_->put(fresh, ec) : parser_->put(buffer.data(), ec);
-      if (from_fresh) {
-        fresh += used;
-      } else {
-        buffer.consume(used);
-      }
-      if (ec == http::error::need_buffer) {  // the caller's buffer is full
-        ec = {};
-        break;
-      }
-      const bool need_more = ec == http::error::need_more;
-      if (ec && !need_more) break;
-      ec = {};
-      if (parser_->is_done() || body.size < cap) break;
-      if (used > 0 && !need_more) continue;  // a chunk header alone: parse on
-      if (fresh.size() > 0) keep_fresh();  // an incomplete chunk header, completed by the next read
-    }
-    // Nothing (more) to parse. A read that came back short found the socket empty: like nginx, trust it
-    // rather than pay a recv that says so (bytes that came since raised an edge, or the wait tries a recv
-    // first: see read_drained.h).
+  if (buffer.size() > 0) {
+    const net::mutable_buffer held = buffer.data();
+    buffer.consume(Decode(static_cast<char*>(held.data()), held.size(), sink, eager, handed));
+  }
+  // The buffer keeps bytes only when the body ended or failed before them, or a first event is judged alone.
+  while (buffer.size() == 0 && !body.done() && !body.failed() && (eager || handed == 0)) {
+    // A read that came back short found the socket empty: like nginx, trust it rather than pay a recv that
+    // says so (bytes that came since raised an edge, or the wait tries a recv first: see read_drained.h).
     if (drained_) {
       must_wait_ = true;
       break;
     }
-    // What a burst queued is taken in one recv through the scratch; a larger remainder than it can take
-    // besides (only a one-chunk first read leaves that) grows the connection's buffer instead.
-    const ReadOutcome outcome =
-        buffer.size() <= pool_.read_scratch().size() / 2
-            ? ReadIntoScratch(fresh, ec)
-            : ReadIntoBuffer(std::max(buffer.capacity() - buffer.size(), kStreamBuffer / 2), ec);
+    // What a burst queued is taken in one recv through the scratch and decoded before anything else can
+    // reuse the scratch; what the decoder leaves there stays with this connection.
+    const std::span<char> scratch = pool_.read_scratch();
+    size_t n = 0;
+    const ReadOutcome outcome = ReadNow(net::buffer(scratch.data(), scratch.size()), n, ec);
     if (outcome == ReadOutcome::kEmpty) must_wait_ = true;
     if (outcome != ReadOutcome::kBytes) break;
+    const size_t used = Decode(scratch.data(), n, sink, eager, handed);
+    if (used < n) buffer.commit(net::buffer_copy(buffer.prepare(n - used), net::buffer(scratch.data() + used, n - used)));
   }
-  if (fresh.size() > 0) keep_fresh();
-  const size_t got = cap - body.size;
+  if (body.failed() && !deferred_error_) {
+    deferred_error_ = Error{ErrorCode::kUpstreamProtocolError,
+                            "upstream " + origin_.host_header + " sent an invalid response body: " + body.error()};
+  }
   if (ec) {
     Error error = BodyReadError(ec);
-    if (got == 0) return error;
+    if (handed == 0) return error;
     deferred_error_ = std::move(error);
-    return got;
+    return handed;
   }
-  if (parser_->is_done()) {
+  if (handed == 0 && deferred_error_) return *deferred_error_;
+  if (body.done()) {
     body_done_ = true;
-    return got;
+    return handed;
   }
-  if (got == 0) {
-    if (deferred_error_) return *deferred_error_;
-    would_block = true;  // wait (must_wait_), or the parser moved without body bytes: come straight back
-  }
-  return got;
+  if (handed == 0) would_block = true;  // wait (must_wait_), or only framing came: come straight back
+  return handed;
 }
 
 Awaitable<core::Result<std::string>> Exchange::ReadAll(uint64_t limit, Clock::time_point deadline) {

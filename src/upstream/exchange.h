@@ -15,6 +15,7 @@
 
 #include "core/result.h"
 #include "upstream/asio.h"
+#include "upstream/body_decoder.h"
 #include "upstream/connection_pool.h"
 
 namespace sluice::upstream {
@@ -26,6 +27,16 @@ class ReadableListener {
 
  protected:
   ~ReadableListener() = default;
+};
+
+// Takes the pieces of a response body ReadAvailable hands out: views of the read buffers, valid during the
+// call only.
+class BodySink {
+ public:
+  virtual void OnBody(std::string_view piece) = 0;
+
+ protected:
+  ~BodySink() = default;
 };
 
 struct Deadlines {
@@ -65,20 +76,21 @@ class Exchange {
   Awaitable<core::Result<size_t>> ReadSome(char* buf, size_t cap, Clock::time_point deadline,
                                            bool eager = true);
   // Streams over plain TCP: WaitReadable waits for bytes and reads them into the connection's small stream
-  // buffer (returning at once when bytes are buffered already), then ReadAvailable parses them into the
-  // caller's buffer without suspending, so a per-worker buffer serves every stream (nothing can overwrite it
-  // between the parse and its use); what more the socket holds it reads through the pool's scratch, in one
-  // recv. TLS connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
+  // buffer (returning at once when bytes are buffered already), then ReadAvailable takes the framing off them
+  // (BodyDecoder) and hands the payload to a sink as views, without suspending; what more the socket holds it
+  // reads through the pool's scratch, in one recv, parsed before anything else can use the scratch.
+  // TLS connections use ReadSome: OpenSSL may hold decrypted bytes the socket no longer shows.
   bool plain() const { return conn_ && conn_->plain.has_value(); }
   Awaitable<core::Result<bool>> WaitReadable(Clock::time_point deadline);
   // WaitReadable for a caller driven by callbacks: the result when no wait is needed; otherwise the wait is
   // started, nullopt returned, and `listener` told once, when it ends.
   std::optional<core::Result<bool>> AsyncWaitReadable(Clock::time_point deadline, ReadableListener& listener);
   // False when WaitReadable would return at once (bytes may be there): the caller can read without it.
-  bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && parser_ && !parser_->is_done(); }
-  // `would_block`: nothing more can be parsed now; call WaitReadable (it returns at once unless MustWait()).
-  // Returns 0 bytes at the end of the body (would_block false).
-  core::Result<size_t> ReadAvailable(char* buf, size_t cap, bool& would_block, bool eager = true);
+  bool MustWait() const { return conn_ && !cancelled_ && must_wait_ && !BodyEnded(); }
+  // Hands the body bytes available now to `sink` and returns how many it handed: 0 at the end of the body
+  // (would_block false). `would_block`: nothing more can be had now; call WaitReadable (it returns at once
+  // unless MustWait()). `eager` false: stops after the first piece (a stream's first event is judged alone).
+  core::Result<size_t> ReadAvailable(BodySink& sink, bool& would_block, bool eager = true);
   // Reads the rest of the body, at most `limit` bytes.
   Awaitable<core::Result<std::string>> ReadAll(uint64_t limit, Clock::time_point deadline);
 
@@ -107,16 +119,20 @@ class Exchange {
   ReadOutcome ReadNow(net::mutable_buffer into, size_t& n, boost::system::error_code& ec);
   // ReadNow of up to `want` bytes appended to the connection's buffer.
   ReadOutcome ReadIntoBuffer(size_t want, boost::system::error_code& ec);
-  // ReadNow into the pool's scratch, after the unparsed bytes the connection's buffer holds (a chunk header
-  // the last read cut), which move there: on kBytes `fresh` is all of it, to parse before anything else.
-  ReadOutcome ReadIntoScratch(net::const_buffer& fresh, boost::system::error_code& ec);
   void SeenEof();
+  // The body's framing, from the parsed head, when ReadAvailable first needs it.
+  BodyDecoder& Body();
+  bool BodyEnded() const { return body_ ? body_->done() : parser_ && parser_->is_done(); }
+  // Decodes `size` bytes at `bytes` in place and hands the payload to `sink`; returns how many bytes it took.
+  size_t Decode(char* bytes, size_t size, BodySink& sink, bool eager, size_t& handed);
 
   ConnectionPool& pool_;
   const Origin& origin_;
   bool tls_verify_;
   ConnectionPtr conn_;
   std::optional<http::response_parser<http::buffer_body>> parser_;
+  // ReadAvailable's framing (plain-TCP streams); ReadSome and ReadAll leave the body to the parser.
+  std::optional<BodyDecoder> body_;
   std::string head_;
   bool reused_ = false;
   bool cancelled_ = false;

@@ -40,13 +40,21 @@ function responseBytes(mode, model) {
     return { head: head(`Content-Length: ${Buffer.byteLength(body)}\r\n`), body: [body], close: false };
   }
   if (mode === 'close') return { head: head('Connection: close\r\n'), body: [events.join('')], close: true };
-  // Chunked: one HTTP chunk per event, as servers flush them.
-  const chunks = events.map((e) => `${Buffer.byteLength(e).toString(16)}\r\n${e}\r\n`).concat(['0\r\n\r\n']);
+  // Chunked: one HTTP chunk per event, as servers flush them. "chunkext": upper-case hex sizes with leading
+  // zeros and chunk extensions, and a trailer section after the last chunk (RFC 9112 §7.1).
+  if (mode === 'chunkext') {
+    const chunks = events.map((e, i) => `00${Buffer.byteLength(e).toString(16).toUpperCase()} ;n=${i};q="a;b"\r\n${e}\r\n`)
+      .concat(['0;last\r\nX-Checksum: 42\r\nX-Other: a b\r\n\r\n']);
+    return { head: head('Transfer-Encoding: chunked\r\n'), body: chunks, close: false };
+  }
+  // "badchunk": the fourth chunk's size line is not hex; the events before it must still reach the client.
+  const chunks = events.map((e, i) => `${mode === 'badchunk' && i === 3 ? 'zz' : Buffer.byteLength(e).toString(16)}\r\n${e}\r\n`)
+    .concat(['0\r\n\r\n']);
   return { head: head('Transfer-Encoding: chunked\r\n'), body: chunks, close: false };
 }
 
-const kModels = ['chunked-bytes', 'chunked-burst', 'chunked-flood', 'length-bytes', 'length-flood', 'close-bytes',
-  'close-burst'];
+const kModels = ['chunked-bytes', 'chunked-burst', 'chunked-flood', 'chunkext-bytes', 'chunkext-burst',
+  'length-bytes', 'length-flood', 'close-bytes', 'close-burst'];
 let upstream; let gw; const seen = [];
 before(async () => {
   upstream = createServer((sock) => {
@@ -80,7 +88,7 @@ before(async () => {
   await new Promise((r) => upstream.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${upstream.address().port}`;
   const models = {};
-  for (const m of kModels)
+  for (const m of [...kModels, 'badchunk-burst'])
     models[m] = { provider: 'raw', model: m };
   gw = await startGateway(gatewayConfig(url, {
     providers: { raw: { type: 'openai_compatible', base_url: url, api_key: 'sk-raw' } },
@@ -131,3 +139,21 @@ test('the access log records the usage of a stream read in pieces', async () => 
   assert.equal(line.output_tokens, kEvents);
   assert.equal(line.input_tokens, 7);
 });
+
+test('a chunked body with a malformed chunk-size line ends in an in-stream error after the events before it',
+  async () => {
+    const r = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer x' },
+      body: JSON.stringify({ model: 'badchunk-burst', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    assert.equal(r.status, 200);
+    const text = await r.text();
+    const datas = text.split('\n\n').filter((e) => e.startsWith('data: ')).map((e) => JSON.parse(e.slice(6)));
+    const content = datas.flatMap((c) => (c.choices ?? []).map((ch) => ch.delta?.content ?? '')).join('');
+    assert.equal(content, 'tok0 tok1 ', 'the events of the chunks before the bad one');
+    assert.equal(datas.at(-1).error?.code, 'upstream_protocol_error', text);
+    assert.match(datas.at(-1).error.message, /invalid response body: invalid chunk size/);
+    // The connection that carried the bad body is not pooled: the next stream gets a fresh one and completes.
+    const datasAfter = await streamThrough('chunked-burst');
+    assert.equal(datasAfter.at(-1), '[DONE]');
+  });
