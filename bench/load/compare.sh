@@ -9,7 +9,7 @@
 #
 # usage: bench/load/compare.sh [--build DIR] [--out FILE] [--duration S] [--conns N] [--rate R]
 #                              [--rounds N] [--streams N] [--paced-streams N] [--capped-share PCT]
-#                              [--no-nginx-streams] [--keep]
+#                              [--capped-rounds N] [--no-nginx-streams] [--keep]
 #   --build DIR        build dir holding src/sluice and tools/mock_llm/mock_llm (default: <repo>/build)
 #   --out FILE         results markdown (default: <work dir>/results.md; raw records next to it)
 #   --duration S       seconds per measured run (default 5; each wrk run has a 2 s warm-up before it)
@@ -21,6 +21,8 @@
 #   --capped-share PCT the streaming run again with each proxy held to PCT % of a core by a cgroup CPU quota, so
 #                      that the proxy, not core 1, sets the rate (default 25; 0 skips it; skipped where no
 #                      cgroup CPU controller is writable)
+#   --capped-rounds N  pairs of capped runs (default 10; nginx first in odd rounds, sluice first in even ones):
+#                      the report gives the paired ratio's median with a 95 % confidence interval
 #   --no-nginx-streams run the open-streams test through sluice only
 #   --keep             keep the work dir (configs, logs) even on success
 # CPU layout (2 cores): the proxy under test runs on core 0; the mock and the load generators on core 1.
@@ -37,6 +39,7 @@ RATE=100
 STREAMS=10000
 PACED_STREAMS=1000
 CAPPED_SHARE=25
+CAPPED_ROUNDS=10
 NGINX_STREAMS=1
 KEEP=0
 while (($#)); do
@@ -50,9 +53,10 @@ while (($#)); do
     --streams) STREAMS="$2"; shift 2 ;;
     --paced-streams) PACED_STREAMS="$2"; shift 2 ;;
     --capped-share) CAPPED_SHARE="$2"; shift 2 ;;
+    --capped-rounds) CAPPED_ROUNDS="$2"; shift 2 ;;
     --no-nginx-streams) NGINX_STREAMS=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -360,8 +364,12 @@ if ((CAPPED_SHARE > 0)); then
 fi
 if [ -n "$CAPPED_CG" ]; then
   log "capped streams: each proxy held to $CAPPED_SHARE % of a core ($(cat "$CAPPED_CG"/cpu.cfs_quota_us "$CAPPED_CG"/cpu.max 2>/dev/null | tr '\n' ' '))"
-  for ((round = 1; round <= ROUNDS; round++)); do
-    for target in nginx sluice; do
+  # More pairs than the other tests get: one pair's ratio moves by ±10 % on this VM, so the verdict rests on the
+  # median of many, each pair back to back, and the order alternates so that neither always goes first.
+  for ((round = 1; round <= CAPPED_ROUNDS; round++)); do
+    order="nginx sluice"
+    ((round % 2 == 0)) && order="sluice nginx"
+    for target in $order; do
       read -r -a pids <<<"$(target_pids "$target")"
       home=()
       for pid in "${pids[@]}"; do
