@@ -155,7 +155,8 @@ std::string_view BodyDecoder::Next(std::string_view in, size_t& used) {
         }
         break;
       case State::kTrailer:
-        if (!ScanToCr(in, i, line_bytes_, kMaxTrailerBytes)) return Fail("invalid or too long trailer section", i, used);
+        if (!ScanToCr(in, i, line_bytes_, kMaxTrailerBytes))
+          return Fail("invalid or too long trailer section", i, used);
         if (i < n) {
           state_ = State::kTrailerLf;
           ++i;

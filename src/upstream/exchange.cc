@@ -381,7 +381,9 @@ core::Result<size_t> Exchange::ReadAvailable(BodySink& sink, bool& would_block, 
     if (outcome == ReadOutcome::kEmpty) must_wait_ = true;
     if (outcome != ReadOutcome::kBytes) break;
     const size_t used = Decode(scratch.data(), n, sink, eager, handed);
-    if (used < n) buffer.commit(net::buffer_copy(buffer.prepare(n - used), net::buffer(scratch.data() + used, n - used)));
+    if (used < n) {
+      buffer.commit(net::buffer_copy(buffer.prepare(n - used), net::buffer(scratch.data() + used, n - used)));
+    }
   }
   if (body.failed() && !deferred_error_) {
     deferred_error_ = Error{ErrorCode::kUpstreamProtocolError,
