@@ -5,8 +5,11 @@
 # measured run), and the B/A ratios. With --stream, the request is a stream of 200 events as fast as the mock
 # writes them, and the figures are events/s and CPU µs per event (the stream loop, not the request path).
 #
+# With --capped-share PCT each binary runs held to PCT % of its core by a cgroup CPU quota (as compare.sh's
+# capped test), so the proxy sets the rate and events/s is the figure; A and B alternate which goes first.
+#
 # usage: bench/load/ab.sh --a DIR_OR_BINARY --b DIR_OR_BINARY [--mock BINARY] [--rounds N] [--duration S]
-#                         [--conns N] [--stream]
+#                         [--conns N] [--stream] [--capped-share PCT]
 #   --a / --b     a build dir (uses src/sluice) or a sluice binary
 #   --mock        mock_llm binary (default: the --b build's tools/mock_llm/mock_llm)
 #   --rounds N    alternations (default 5); --duration S per measured run (default 5); --conns N (default 32)
@@ -14,7 +17,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-A="" B="" MOCK="" ROUNDS=5 DURATION=5 CONNS=32 STREAM=0
+A="" B="" MOCK="" ROUNDS=5 DURATION=5 CONNS=32 STREAM=0 CAPPED_SHARE=0
 while (($#)); do
   case "$1" in
     --a) A="$2"; shift 2 ;;
@@ -24,7 +27,8 @@ while (($#)); do
     --duration) DURATION="$2"; shift 2 ;;
     --conns) CONNS="$2"; shift 2 ;;
     --stream) STREAM=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --capped-share) CAPPED_SHARE="$2"; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +40,13 @@ command -v wrk >/dev/null || { echo "ab.sh: wrk is required" >&2; exit 2; }
 
 WORK="$(mktemp -d)"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+CG=""
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ -n "$CG" ]; then rmdir "$CG" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 CLK_TCK="$(getconf CLK_TCK)"
 
@@ -71,12 +81,31 @@ PORT_A=$(start "$A" a)
 PORT_B=$(start "$B" b)
 PID_A=$(cat "$WORK/a.pid"); PID_B=$(cat "$WORK/b.pid")
 
+# The quota's cgroup (v1 or v2), as compare.sh makes it.
+if ((CAPPED_SHARE > 0)); then
+  period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))
+  if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
+    CG=/sys/fs/cgroup/cpu/sluice-ab-$$ ROOT_CG=/sys/fs/cgroup/cpu
+    mkdir -p "$CG"
+    echo "$period" >"$CG/cpu.cfs_period_us"
+    echo $((period * CAPPED_SHARE / 100)) >"$CG/cpu.cfs_quota_us"
+  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
+    CG=/sys/fs/cgroup/sluice-ab-$$ ROOT_CG=/sys/fs/cgroup
+    mkdir -p "$CG"
+    echo "$((period * CAPPED_SHARE / 100)) $period" >"$CG/cpu.max"
+  else
+    echo "ab.sh: no writable cgroup CPU controller for --capped-share" >&2; exit 2
+  fi
+fi
+
 run() {  # name port pid → "rps us_per_req" (--stream: "events_per_s us_per_event")
+  if [ -n "$CG" ]; then echo "$3" >"$CG/cgroup.procs"; fi
   BODY_FILE="$WORK/body.json" STREAM="$STREAM" taskset -c 1 wrk -t1 -c"$CONNS" -d2s -s "$HERE/chat.lua" "http://127.0.0.1:$2" >/dev/null
   local before after out rps reqs
   before=$(cpu_ticks "$3")
   out=$(BODY_FILE="$WORK/body.json" STREAM="$STREAM" taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" -s "$HERE/chat.lua" "http://127.0.0.1:$2" | tail -1)
   after=$(cpu_ticks "$3")
+  if [ -n "$CG" ]; then echo "$3" >"$ROOT_CG/cgroup.procs"; fi
   rps=$(echo "$out" | sed -n 's/.*"rps":\([0-9.]*\).*/\1/p')
   reqs=$(echo "$out" | sed -n 's/.*"requests":\([0-9]*\).*/\1/p')
   if ((STREAM)); then
@@ -90,8 +119,13 @@ run() {  # name port pid → "rps us_per_req" (--stream: "events_per_s us_per_ev
 UNIT=request
 if ((STREAM)); then UNIT=event; fi
 for ((r = 1; r <= ROUNDS; r++)); do
-  run a "$PORT_A" "$PID_A" >>"$WORK/a.res"
-  run b "$PORT_B" "$PID_B" >>"$WORK/b.res"
+  if ((r % 2 == 1 || CAPPED_SHARE == 0)); then
+    run a "$PORT_A" "$PID_A" >>"$WORK/a.res"
+    run b "$PORT_B" "$PID_B" >>"$WORK/b.res"
+  else  # capped: the order alternates, so that neither binary always runs first
+    run b "$PORT_B" "$PID_B" >>"$WORK/b.res"
+    run a "$PORT_A" "$PID_A" >>"$WORK/a.res"
+  fi
   echo "round $r: A $(tail -1 "$WORK/a.res")  B $(tail -1 "$WORK/b.res")  ($UNIT/s, CPU µs/$UNIT)" >&2
 done
 median() { sort -n | awk '{v[NR]=$1} END {print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2)}'; }
@@ -103,3 +137,6 @@ echo "| A $A | $RPS_A | $CPU_A |"
 echo "| B $B | $RPS_B | $CPU_B |"
 awk -v a="$RPS_A" -v b="$RPS_B" -v ca="$CPU_A" -v cb="$CPU_B" \
   'BEGIN { printf "| B/A | %.3f | %.3f |\n", b / a, cb / ca }'
+# Within each round A and B ran back to back: the median of those ratios cancels the machine's drift.
+PAIRED=$(paste "$WORK/a.res" "$WORK/b.res" | awk '{print $3 / $1}' | median)
+echo "B/A $UNIT/s, median of the $ROUNDS rounds' ratios: $PAIRED"

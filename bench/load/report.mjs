@@ -204,7 +204,8 @@ if (pairedRows.length) {
   out.push(`| metric | ${Array.from({ length: rounds }, (_, i) => `round ${i + 1}`).join(" | ")} | median |`);
   out.push(`|---|${"--:|".repeat(rounds + 1)}`);
   for (const [label, v] of pairedRows)
-    out.push(`| ${label} | ${v.map((x) => `${x.toFixed(2)}×`).join(" | ")} | ${median(v).toFixed(2)}× |`);
+    out.push(`| ${label} | ${[...v.map((x) => `${x.toFixed(2)}×`), ...Array(rounds - v.length).fill("")].join(" | ")} | ` +
+      `${median(v).toFixed(2)}× |`);
 }
 
 // Anything that went wrong in a run is listed, so a number is never silently based on failures.
