@@ -74,8 +74,9 @@ std::shared_ptr<const Runtime> BuildRuntime(std::shared_ptr<const config::Config
     spec.models.push_back(m.name);
     for (const RuntimeProvider* p : m.target_providers) spec.routes.emplace_back(m.name, p->config->name);
   }
-  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers, std::move(lineage));
-  rt->router_metrics = std::make_shared<telemetry::RouterMetrics>(rt->routing->slot_names(), spec.models, workers);
+  rt->metrics = std::make_shared<telemetry::MetricsRegistry>(spec, workers, lineage);
+  rt->router_metrics =
+      std::make_shared<telemetry::RouterMetrics>(rt->routing->slot_names(), spec.models, workers, std::move(lineage));
 
   // Config overrides of the model → tokenizer table.
   for (const auto& rule : config->tokenizer.models) {

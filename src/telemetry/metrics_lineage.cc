@@ -1,7 +1,5 @@
-// LiveGauges and MetricsLineage. See live_gauges.h and metrics_lineage.h.
+// LiveGauges and the registries' totals by names. See live_gauges.h and metrics_lineage.h.
 #include "telemetry/metrics_lineage.h"
-
-#include <algorithm>
 
 namespace sluice::telemetry {
 
@@ -35,31 +33,8 @@ void RegistryTotals::Provider::Add(const Provider& other) {
   for (size_t e = 0; e < kUpstreamErrorSlots; ++e) errors[e] += other.errors[e];
 }
 
-void MetricsLineage::Join(const MetricsRegistry* registry) {
-  std::lock_guard lock(mutex_);
-  alive_.push_back(registry);
-}
-
-void MetricsLineage::Leave(const MetricsRegistry* registry) {
-  const RegistryTotals t = registry->Collect();  // its shards are still there: called from its destructor
-  std::lock_guard lock(mutex_);
-  alive_.erase(std::remove(alive_.begin(), alive_.end(), registry), alive_.end());
-  Fold(*registry, t, folded_);
-}
-
-void MetricsLineage::AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const {
-  NamedTotals others;
-  {
-    std::lock_guard lock(mutex_);  // a registry being destroyed waits here, its shards intact, until this is done
-    others = folded_;
-    for (const MetricsRegistry* other : alive_) {
-      if (other != &self) Fold(*other, other->Collect(), others);
-    }
-  }
-  AddByNames(others, self, totals);
-}
-
-void MetricsLineage::Fold(const MetricsRegistry& registry, const RegistryTotals& totals, NamedTotals& into) {
+void NamedRegistryTotals::Fold(const MetricsRegistry& registry, const RegistryTotals& totals,
+                               NamedRegistryTotals& into) {
   const size_t np = registry.provider_names_.size();
   for (size_t i = 0; i < totals.pairs.size(); ++i)
     into.pairs[{registry.model_names_[i / np], registry.provider_names_[i % np]}].Add(totals.pairs[i]);
@@ -68,20 +43,20 @@ void MetricsLineage::Fold(const MetricsRegistry& registry, const RegistryTotals&
   into.overhead.Add(totals.overhead);
 }
 
-void MetricsLineage::AddByNames(const NamedTotals& named, const MetricsRegistry& self, RegistryTotals& totals) {
+void NamedRegistryTotals::AddInto(const MetricsRegistry& self, RegistryTotals& totals) const {
   const size_t np = self.provider_names_.size();
-  for (const auto& [names, pair] : named.pairs) {
+  for (const auto& [names, pair] : pairs) {
     auto m = self.model_ids_.find(names.first);
     auto p = self.provider_ids_.find(names.second);
     if (m == self.model_ids_.end() || p == self.provider_ids_.end()) continue;  // a series `self` does not have
     totals.pairs[m->second * np + p->second].Add(pair);
   }
-  for (const auto& [name, provider] : named.providers) {
+  for (const auto& [name, provider] : providers) {
     auto it = self.provider_ids_.find(name);
     if (it != self.provider_ids_.end() && it->second != 0) totals.providers[it->second].Add(provider);
   }
-  for (size_t c = 0; c < kErrorCodeSlots; ++c) totals.local_replies[c] += named.local_replies[c];
-  totals.overhead.Add(named.overhead);
+  for (size_t c = 0; c < kErrorCodeSlots; ++c) totals.local_replies[c] += local_replies[c];
+  totals.overhead.Add(overhead);
 }
 
 }  // namespace sluice::telemetry

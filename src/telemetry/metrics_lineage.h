@@ -1,11 +1,11 @@
 // Metrics across config snapshots: what a registry recorded, summed (RegistryTotals), and the lineage of a
-// process's registries that carries counters and histograms on across reloads (MetricsLineage).
+// process's registries and router metrics that carries counters and histograms on across reloads
+// (MetricsLineage).
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,6 +13,8 @@
 #include "telemetry/histogram.h"
 #include "telemetry/live_gauges.h"
 #include "telemetry/metrics_registry.h"
+#include "telemetry/router_metrics.h"
+#include "telemetry/snapshot_lineage.h"
 
 namespace sluice::telemetry {
 
@@ -36,40 +38,34 @@ struct RegistryTotals {
   HistogramSnapshot overhead;
 };
 
-// The registries of one process, across config snapshots (a reload builds a new registry). The current
-// registry renders its series plus what the others recorded under the same model and provider names: those
-// still alive (an older snapshot's requests may still be running) are read live, and each one that is
-// destroyed is folded, by names, into totals kept here. So counters and histograms go on across a reload
-// instead of restarting from zero; the series of a model or provider that the reload removed stop being
-// exported (and resume with their totals if it comes back). It also holds the process's LiveGauges.
-// Thread rule: Join/Leave from any thread (a registry dies wherever its last snapshot is dropped); AddOthers
-// from the rendering thread. One mutex, taken by a worker only when a registry is destroyed.
+// RegistryTotals by model and provider names rather than one registry's ids.
+struct NamedRegistryTotals {
+  std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> pairs;  // (model, provider)
+  std::map<std::string, RegistryTotals::Provider> providers;
+  std::vector<uint64_t> local_replies = std::vector<uint64_t>(kErrorCodeSlots, 0);
+  HistogramSnapshot overhead;
+  static void Fold(const MetricsRegistry& registry, const RegistryTotals& totals, NamedRegistryTotals& into);
+  void AddInto(const MetricsRegistry& self, RegistryTotals& totals) const;
+};
+
+// The metrics of one process, across config snapshots (a reload builds a new MetricsRegistry and a new
+// RouterMetrics). The current ones render their series plus what the others recorded under the same names
+// (model and provider; routing target and model): those still alive (an older snapshot's requests may still
+// be running) are read live, and each one that is destroyed is folded, by names, into totals kept here. So
+// counters and histograms go on across a reload instead of restarting from zero; the series of a model,
+// provider or target that the reload removed stop being exported (and resume with their totals if it comes
+// back). It also holds the process's LiveGauges.
 class MetricsLineage {
  public:
   explicit MetricsLineage(size_t shards) : live_(std::make_shared<LiveGauges>(shards)) {}
   const std::shared_ptr<LiveGauges>& live_gauges() const { return live_; }
-  void Join(const MetricsRegistry* registry);
-  void Leave(const MetricsRegistry* registry);
-  // Adds into `totals` (indexed as `self`'s series) what the lineage's other registries recorded.
-  void AddOthers(const MetricsRegistry& self, RegistryTotals& totals) const;
+  SnapshotLineage<MetricsRegistry, RegistryTotals, NamedRegistryTotals>& registries() { return registries_; }
+  SnapshotLineage<RouterMetrics, RouterTotals, NamedRouterTotals>& routers() { return routers_; }
 
  private:
-  // Totals keyed by series names rather than one registry's ids.
-  struct NamedTotals {
-    std::map<std::pair<std::string, std::string>, RegistryTotals::Pair> pairs;  // (model, provider)
-    std::map<std::string, RegistryTotals::Provider> providers;
-    std::vector<uint64_t> local_replies = std::vector<uint64_t>(kErrorCodeSlots, 0);
-    HistogramSnapshot overhead;
-  };
-  // Adds `totals`, which `registry` collected, into `into` by names.
-  static void Fold(const MetricsRegistry& registry, const RegistryTotals& totals, NamedTotals& into);
-  // Adds what `named` holds for the series `self` has into `totals`, indexed as `self`'s.
-  static void AddByNames(const NamedTotals& named, const MetricsRegistry& self, RegistryTotals& totals);
-
   std::shared_ptr<LiveGauges> live_;
-  mutable std::mutex mutex_;
-  std::vector<const MetricsRegistry*> alive_;
-  NamedTotals folded_;  // the registries that are gone
+  SnapshotLineage<MetricsRegistry, RegistryTotals, NamedRegistryTotals> registries_;
+  SnapshotLineage<RouterMetrics, RouterTotals, NamedRouterTotals> routers_;
 };
 
 }  // namespace sluice::telemetry

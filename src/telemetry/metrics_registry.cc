@@ -118,11 +118,11 @@ MetricsRegistry::MetricsRegistry(const MetricsSpec& spec, size_t shards, std::sh
   for (size_t i = 0; i < shards; ++i) {
     shards_.emplace_back(new WorkerMetrics(model_names_.size(), np, live_->Shard(i)));
   }
-  if (lineage_) lineage_->Join(this);
+  if (lineage_) lineage_->registries().Join(this);
 }
 
 MetricsRegistry::~MetricsRegistry() {
-  if (lineage_) lineage_->Leave(this);  // folds what it recorded while its shards still exist
+  if (lineage_) lineage_->registries().Leave(this);  // folds what it recorded while its shards still exist
 }
 
 RegistryTotals MetricsRegistry::Collect() const {

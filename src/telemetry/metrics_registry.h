@@ -168,10 +168,10 @@ class MetricsRegistry {
   uint64_t TotalRequests(ModelId m, ProviderId p, StatusClass c) const;
   uint64_t TotalTokens(ModelId m, ProviderId p, TokenDirection d) const;
   int64_t RequestsInFlight() const;
+  RegistryTotals Collect() const;  // this registry's own values, summed over its shards
 
  private:
-  friend class MetricsLineage;
-  RegistryTotals Collect() const;  // this registry's own values, summed over its shards
+  friend struct NamedRegistryTotals;
   void RenderPairs(const RegistryTotals& totals, std::string& out) const;
   void RenderProviders(const RegistryTotals& totals, std::string& out) const;
   void RenderGlobals(const RegistryTotals& totals, std::string& out) const;

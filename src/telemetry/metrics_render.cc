@@ -17,7 +17,7 @@ constexpr std::string_view kDirectionLabels[kTokenDirections] = {"input", "outpu
 
 std::string MetricsRegistry::RenderPrometheus() const {
   RegistryTotals totals = Collect();
-  if (lineage_) lineage_->AddOthers(*this, totals);
+  if (lineage_) lineage_->registries().AddOthers(*this, totals);
   std::string out;
   out.reserve(16 * 1024);
   RenderPairs(totals, out);

@@ -1,12 +1,14 @@
 // Routing metrics (docs/metrics.md): per target (provider/model slot) attempts by outcome, requests in flight,
 // breaker ejections and time to first byte/token of each attempt; per model the requests a fallback served;
 // and why requests were given up. Same design as MetricsRegistry: series pre-allocated per config snapshot,
-// one shard per worker written only by that worker, summed at scrape time.
+// one shard per worker written only by that worker, summed at scrape time, and carried on across reloads by
+// the process's MetricsLineage (by target and model names).
 // Thread rule: Shard(i) is written only by worker i (relaxed single-writer atomics); Render() from any thread.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -32,6 +34,30 @@ inline constexpr std::string_view kGiveUpReasons[] = {"none",           "not_ret
 inline constexpr size_t kGiveUpReasonCount = std::size(kGiveUpReasons);
 
 class RouterMetrics;
+class MetricsLineage;
+
+// What a RouterMetrics recorded, summed over its shards, by its own slot and model ids.
+struct RouterTotals {
+  struct Target {
+    uint64_t attempts[kAttemptOutcomeCount] = {};
+    int64_t in_flight = 0;
+    uint64_t ejections = 0;
+    HistogramSnapshot first_byte;
+    void Add(const Target& other);
+  };
+  std::vector<Target> targets;      // [slot]
+  std::vector<uint64_t> fallbacks;  // [model]
+  uint64_t give_ups[kGiveUpReasonCount] = {};
+};
+
+// RouterTotals by target and model names (see snapshot_lineage.h).
+struct NamedRouterTotals {
+  std::map<std::string, RouterTotals::Target> targets;
+  std::map<std::string, uint64_t> fallbacks;
+  uint64_t give_ups[kGiveUpReasonCount] = {};
+  static void Fold(const RouterMetrics& metrics, const RouterTotals& totals, NamedRouterTotals& into);
+  void AddInto(const RouterMetrics& self, RouterTotals& totals) const;
+};
 
 class alignas(64) RouterShard {
  public:
@@ -66,15 +92,24 @@ class alignas(64) RouterShard {
 class RouterMetrics {
  public:
   // `targets`: "provider/model" per router slot; `models`: the metric model labels by RuntimeModel id.
-  RouterMetrics(std::vector<std::string> targets, std::vector<std::string> models, size_t shards);
+  // `lineage`: the process's metrics of other config snapshots, whose counters this one carries on (null:
+  // it stands alone).
+  RouterMetrics(std::vector<std::string> targets, std::vector<std::string> models, size_t shards,
+                std::shared_ptr<MetricsLineage> lineage = nullptr);
+  ~RouterMetrics();
+  RouterMetrics(const RouterMetrics&) = delete;
+  RouterMetrics& operator=(const RouterMetrics&) = delete;
   RouterShard& Shard(size_t worker) { return *shards_[worker]; }
+  // This snapshot's series with what the lineage's others recorded under the same names.
   void Render(std::string& out) const;
-  uint64_t TotalAttempts(uint32_t slot, size_t outcome) const;
+  RouterTotals Collect() const;  // this object's own values, summed over its shards
 
  private:
+  friend struct NamedRouterTotals;
   std::vector<std::string> targets_;
   std::vector<std::string> models_;
   std::vector<std::unique_ptr<RouterShard>> shards_;
+  std::shared_ptr<MetricsLineage> lineage_;
 };
 
 }  // namespace sluice::telemetry

@@ -125,6 +125,9 @@ test('metrics go on across a reload: counters keep counting, what was open ends 
   const total0 = await gauge('sluice_connections_total');
   const slow0 = await gauge('sluice_requests_total', { model: 'gpt-slow' });
   assert.ok(slow0 >= 1, 'the first test streamed gpt-slow once');
+  const slowTarget = { target: 'mock/chunks-10-tps-5', outcome: 'success' };
+  const attempts0 = await gauge('sluice_router_attempts_total', slowTarget);
+  assert.ok(attempts0 >= 1);
   const stream = oneShot('gpt-slow', { stream: true });  // ~2 s, started on the snapshot before the reload
   await waitFor(async () => (await gauge('sluice_streams_in_flight')) === 1);
   assert.equal(await gauge('sluice_connections_open'), open0 + 1);
@@ -145,6 +148,9 @@ test('metrics go on across a reload: counters keep counting, what was open ends 
   // The stream started on the old snapshot's registry and ended after the reload: counted on top of the
   // requests from before the reload, under the new snapshot's series.
   assert.equal(await gauge('sluice_requests_total', { model: 'gpt-slow' }), slow0 + 1);
+  // So do the routing metrics: the attempt counted by the old snapshot's router metrics, under the same target.
+  assert.equal(await gauge('sluice_router_attempts_total', slowTarget), attempts0 + 1);
+  assert.equal(await gauge('sluice_router_target_in_flight', { target: 'mock/chunks-10-tps-5' }), 0);
 });
 
 // A keep-alive connection outlives config snapshots: each request on it must read the server settings of the
