@@ -17,6 +17,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+. "$HERE/cpu_quota.sh"
 A="" B="" MOCK="" ROUNDS=5 DURATION=5 CONNS=32 STREAM=0 CAPPED_SHARE=0
 while (($#)); do
   case "$1" in
@@ -81,21 +82,10 @@ PORT_A=$(start "$A" a)
 PORT_B=$(start "$B" b)
 PID_A=$(cat "$WORK/a.pid"); PID_B=$(cat "$WORK/b.pid")
 
-# The quota's cgroup (v1 or v2), as compare.sh makes it.
 if ((CAPPED_SHARE > 0)); then
-  period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))
-  if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then
-    CG=/sys/fs/cgroup/cpu/sluice-ab-$$ ROOT_CG=/sys/fs/cgroup/cpu
-    mkdir -p "$CG"
-    echo "$period" >"$CG/cpu.cfs_period_us"
-    echo $((period * CAPPED_SHARE / 100)) >"$CG/cpu.cfs_quota_us"
-  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
-    CG=/sys/fs/cgroup/sluice-ab-$$ ROOT_CG=/sys/fs/cgroup
-    mkdir -p "$CG"
-    echo "$((period * CAPPED_SHARE / 100)) $period" >"$CG/cpu.max"
-  else
-    echo "ab.sh: no writable cgroup CPU controller for --capped-share" >&2; exit 2
-  fi
+  CG=$(make_cpu_quota_cgroup "sluice-ab-$$" "$CAPPED_SHARE")
+  [ -n "$CG" ] || { echo "ab.sh: no writable cgroup CPU controller for --capped-share" >&2; exit 2; }
+  ROOT_CG=$(dirname "$CG")
 fi
 
 run() {  # name port pid → "rps us_per_req" (--stream: "events_per_s us_per_event")

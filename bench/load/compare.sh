@@ -29,6 +29,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
+. "$HERE/cpu_quota.sh"
 REPO="$(cd "$HERE/../.." && pwd)"
 BUILD="$REPO/build"
 OUT=""
@@ -348,19 +349,8 @@ done
 # falls behind reads several events at once, so this also measures how well it batches.
 CAPPED_CG=""
 if ((CAPPED_SHARE > 0)); then
-  period=$((100000 / CAPPED_SHARE > 1000 ? 100000 / CAPPED_SHARE : 1000))  # the quota's floor is 1 ms
-  if [ -w /sys/fs/cgroup/cpu/cgroup.procs ]; then  # cgroup v1
-    CAPPED_CG=/sys/fs/cgroup/cpu/sluice-compare-$$
-    mkdir -p "$CAPPED_CG"
-    echo "$period" >"$CAPPED_CG/cpu.cfs_period_us"
-    echo $((period * CAPPED_SHARE / 100)) >"$CAPPED_CG/cpu.cfs_quota_us"
-  elif grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null && [ -w /sys/fs/cgroup/cgroup.procs ]; then
-    CAPPED_CG=/sys/fs/cgroup/sluice-compare-$$  # cgroup v2
-    mkdir -p "$CAPPED_CG"
-    echo "$((period * CAPPED_SHARE / 100)) $period" >"$CAPPED_CG/cpu.max"
-  else
-    log "no writable cgroup CPU controller: the capped streaming run is skipped"
-  fi
+  CAPPED_CG=$(make_cpu_quota_cgroup "sluice-compare-$$" "$CAPPED_SHARE")
+  [ -n "$CAPPED_CG" ] || log "no writable cgroup CPU controller: the capped streaming run is skipped"
 fi
 if [ -n "$CAPPED_CG" ]; then
   log "capped streams: each proxy held to $CAPPED_SHARE % of a core ($(cat "$CAPPED_CG"/cpu.cfs_quota_us "$CAPPED_CG"/cpu.max 2>/dev/null | tr '\n' ' '))"
